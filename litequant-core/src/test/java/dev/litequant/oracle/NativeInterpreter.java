@@ -87,6 +87,8 @@ final class NativeInterpreter implements AutoCloseable {
     for (int i = 0; i < in.length; i++) {
       in[i] = direct(inputs.get(i));
     }
+    // Shapes in a file are hints; allocating propagates the real ones before output 0 is sized.
+    interpreter.allocateTensors();
     Map<Integer, Object> out = new HashMap<>();
     // The Java API insists on at least one output buffer; all outputs are read from the tensors.
     out.put(0, ByteBuffer.allocateDirect(Math.max(1, interpreter.getOutputTensor(0).numBytes()))

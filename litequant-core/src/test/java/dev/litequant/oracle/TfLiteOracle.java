@@ -85,7 +85,11 @@ public final class TfLiteOracle {
     });
   }
 
-  /** Runs one signature with inputs keyed by signature input name; returns outputs by name. */
+  /**
+   * Runs one signature with inputs keyed by signature input name; returns outputs by name. Beware:
+   * 2.6.2 resolves every signature in subgraph 0, so this is only right for signatures of the main
+   * subgraph; use {@link SignatureAsMain} for the others.
+   */
   public static synchronized Map<String, byte[]> runSignature(byte[] model, String key, Map<String, byte[]> inputs) {
     return call(out -> {
       out.writeInt(OracleWorker.RUN_SIGNATURE);
