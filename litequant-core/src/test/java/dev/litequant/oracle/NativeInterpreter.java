@@ -17,17 +17,18 @@ import org.tensorflow.lite.Tensor;
 import org.tensorflow.lite.TensorFlowLite;
 
 /**
- * The TensorFlow Lite 2.6.2 JNI interpreter, used inside the {@link OracleWorker} process only: the
- * native library can corrupt memory or abort on some models, which must not take the test JVM down.
+ * The TensorFlow Lite 2.6.2 JNI interpreter in this process. Tests use it only inside the {@link
+ * OracleWorker} process (the native library can corrupt memory or abort on some models, which
+ * must not take the test JVM down); the benchmark uses it directly, on models it is known to run.
  */
-final class NativeInterpreter implements AutoCloseable {
+public final class NativeInterpreter implements AutoCloseable {
   private static final String NATIVE_RESOURCE = "native/lib/libtensorflowlite_jni.so";
   private static boolean loaded;
 
   private final Interpreter interpreter;
 
   /** Copies the native library out of its jar and loads it (the Java classes do not). */
-  static synchronized void ensureLoaded() {
+  public static synchronized void ensureLoaded() {
     if (loaded) {
       return;
     }
@@ -45,20 +46,21 @@ final class NativeInterpreter implements AutoCloseable {
     loaded = true;
   }
 
-  static String runtimeVersion() {
+  public static String runtimeVersion() {
     ensureLoaded();
     return TensorFlowLite.runtimeVersion();
   }
 
-  NativeInterpreter(byte[] model) {
+  public NativeInterpreter(byte[] model) {
     ensureLoaded();
     ByteBuffer direct = ByteBuffer.allocateDirect(model.length).order(ByteOrder.nativeOrder());
     direct.put(model).rewind();
     // One thread, default options: XNNPACK stays off, so the built-in kernels answer.
-    interpreter = new Interpreter(direct, new Interpreter.Options().setNumThreads(1));
+    interpreter = new Interpreter(direct, new Interpreter.Options().setNumThreads(1)
+        .setUseXNNPACK(Boolean.getBoolean("oracle.xnnpack")));
   }
 
-  List<TfLiteOracle.TensorInfo> inputs() {
+  public List<TfLiteOracle.TensorInfo> inputs() {
     List<TfLiteOracle.TensorInfo> out = new ArrayList<>();
     for (int i = 0; i < interpreter.getInputTensorCount(); i++) {
       out.add(info(interpreter.getInputTensor(i)));
@@ -82,7 +84,7 @@ final class NativeInterpreter implements AutoCloseable {
     return new TfLiteOracle.TensorInfo(t.name(), t.dataType().name(), t.shape(), t.numBytes());
   }
 
-  List<byte[]> run(List<byte[]> inputs) {
+  public List<byte[]> run(List<byte[]> inputs) {
     Object[] in = new Object[inputs.size()];
     for (int i = 0; i < in.length; i++) {
       in[i] = direct(inputs.get(i));
@@ -99,6 +101,29 @@ final class NativeInterpreter implements AutoCloseable {
       results.add(bytes(interpreter.getOutputTensor(i).asReadOnlyBuffer()));
     }
     return results;
+  }
+
+  /**
+   * A repeatable run with buffers allocated once, for timing: each call copies the inputs in,
+   * invokes, and copies output 0 out, which is all the 2.6.2 Java API allows.
+   */
+  public Runnable runner(List<byte[]> inputs) {
+    Object[] in = new Object[inputs.size()];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = direct(inputs.get(i));
+    }
+    interpreter.allocateTensors();
+    ByteBuffer out0 = ByteBuffer.allocateDirect(Math.max(1, interpreter.getOutputTensor(0).numBytes()))
+        .order(ByteOrder.nativeOrder());
+    Map<Integer, Object> out = new HashMap<>();
+    out.put(0, out0);
+    return () -> {
+      for (Object b : in) {
+        ((ByteBuffer) b).rewind();
+      }
+      out0.rewind();
+      interpreter.runForMultipleInputsOutputs(in, out);
+    };
   }
 
   Map<String, byte[]> runSignature(String key, Map<String, byte[]> inputs) {
