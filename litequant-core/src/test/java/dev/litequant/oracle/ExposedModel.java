@@ -58,8 +58,15 @@ public final class ExposedModel {
 
   /** Runs the exposed model in the oracle; returns every observed tensor's bytes by tensor index. */
   public Map<Integer, byte[]> run(List<byte[]> inputs) {
-    List<byte[]> out = TfLiteOracle.run(bytes, inputs);
     Map<Integer, byte[]> byTensor = new LinkedHashMap<>();
+    runWithShapes(inputs).forEach((k, v) -> byTensor.put(k, v.data()));
+    return byTensor;
+  }
+
+  /** Like {@link #run}, with the shape the oracle computed for each tensor. */
+  public Map<Integer, TfLiteOracle.Output> runWithShapes(List<byte[]> inputs) {
+    List<TfLiteOracle.Output> out = TfLiteOracle.runWithShapes(bytes, inputs);
+    Map<Integer, TfLiteOracle.Output> byTensor = new LinkedHashMap<>();
     for (int i = 0; i < out.size(); i++) {
       byTensor.put(tensorIndices.get(i), out.get(i));
     }

@@ -103,6 +103,11 @@ public final class NativeInterpreter implements AutoCloseable {
     return results;
   }
 
+  /** The shape of output {@code i} as of the last run. */
+  public int[] outputShape(int i) {
+    return interpreter.getOutputTensor(i).shape();
+  }
+
   /**
    * A repeatable run with buffers allocated once, for timing: each call copies the inputs in,
    * invokes, and copies output 0 out, which is all the 2.6.2 Java API allows.

@@ -81,8 +81,13 @@ public final class OracleWorker {
           List<byte[]> results = interpreter.run(inputs);
           out.writeInt(OK);
           out.writeInt(results.size());
-          for (byte[] r : results) {
-            Protocol.writeBytes(out, r);
+          for (int i = 0; i < results.size(); i++) {
+            int[] shape = interpreter.outputShape(i);
+            out.writeInt(shape.length);
+            for (int d : shape) {
+              out.writeInt(d);
+            }
+            Protocol.writeBytes(out, results.get(i));
           }
         }
       }

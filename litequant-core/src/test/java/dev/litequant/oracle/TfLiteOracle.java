@@ -68,6 +68,18 @@ public final class TfLiteOracle {
    * returns every output's bytes.
    */
   public static synchronized List<byte[]> run(byte[] model, List<byte[]> inputs) {
+    List<byte[]> out = new ArrayList<>();
+    for (Output o : runWithShapes(model, inputs)) {
+      out.add(o.data());
+    }
+    return out;
+  }
+
+  /** One output of a run: its shape as the interpreter computed it, and its raw bytes. */
+  public record Output(int[] shape, byte[] data) {}
+
+  /** Like {@link #run}, with each output's shape. */
+  public static synchronized List<Output> runWithShapes(byte[] model, List<byte[]> inputs) {
     return call(out -> {
       out.writeInt(OracleWorker.RUN);
       Protocol.writeBytes(out, model);
@@ -77,9 +89,13 @@ public final class TfLiteOracle {
       }
     }, in -> {
       int n = in.readInt();
-      List<byte[]> results = new ArrayList<>();
+      List<Output> results = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        results.add(Protocol.readBytes(in));
+        int[] shape = new int[in.readInt()];
+        for (int d = 0; d < shape.length; d++) {
+          shape[d] = in.readInt();
+        }
+        results.add(new Output(shape, Protocol.readBytes(in)));
       }
       return results;
     });

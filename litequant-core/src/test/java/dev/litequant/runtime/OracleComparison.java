@@ -32,9 +32,21 @@ public final class OracleComparison {
   /** What a comparison covered. */
   public record Report(int tensorsCompared, double worstRelativeError, String worstTensor) {}
 
-  /** Runs and compares; skips the calling test if the oracle cannot run the model. */
+  /**
+   * Runs and compares; skips the calling test if the oracle cannot run the model (use {@link
+   * #compareStrict} where every case must run there).
+   */
   public static Report compare(Model model, List<TensorValue> inputs, InterpreterOptions options) {
     return compare(model, inputs, options, FLOAT_TOLERANCE);
+  }
+
+  /** Like {@link #compare}, but a model the oracle refuses fails the test. */
+  public static Report compareStrict(Model model, List<TensorValue> inputs, InterpreterOptions options) {
+    try {
+      return compare(model, inputs, options, FLOAT_TOLERANCE);
+    } catch (org.opentest4j.TestAbortedException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
   }
 
   public static Report compare(Model model, List<TensorValue> inputs, InterpreterOptions options, double tolerance) {
@@ -43,9 +55,9 @@ public final class OracleComparison {
     for (TensorValue v : inputs) {
       raw.add(v.toBytes());
     }
-    Map<Integer, byte[]> expected;
+    Map<Integer, TfLiteOracle.Output> expected;
     try {
-      expected = ExposedModel.of(bytes).run(raw);
+      expected = ExposedModel.of(bytes).runWithShapes(raw);
     } catch (TfLiteOracle.RejectedException e) {
       assumeTrue(false, "TensorFlow Lite 2.6.2 cannot run this model: " + e.getMessage());
       return null;
@@ -55,13 +67,15 @@ public final class OracleComparison {
     int compared = 0;
     double worst = 0;
     String worstName = "";
-    for (Map.Entry<Integer, byte[]> e : expected.entrySet()) {
+    for (Map.Entry<Integer, TfLiteOracle.Output> e : expected.entrySet()) {
       Tensor t = g.tensors().get(e.getKey());
       TensorValue ours = actual.get(e.getKey());
       if (ours == null) {
         fail("LiteQuant's interpreter did not produce tensor " + e.getKey() + " " + t);
       }
-      TensorValue theirs = TensorValue.fromBytes(t.type(), ours.shape(), e.getValue());
+      assertEquals(java.util.Arrays.toString(e.getValue().shape()), ours.shape().toString(),
+          () -> "tensor " + e.getKey() + " " + t + " has a different shape from TensorFlow Lite 2.6.2's");
+      TensorValue theirs = TensorValue.fromBytes(t.type(), ours.shape(), e.getValue().data());
       double err = difference(ours, theirs, t);
       compared++;
       if (err > worst) {

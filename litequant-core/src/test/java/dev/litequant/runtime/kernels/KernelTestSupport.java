@@ -39,7 +39,7 @@ final class KernelTestSupport {
   /** Compares the model with the oracle using both the reference and the default kernels. */
   static OracleComparison.Report check(Model model, long seed) {
     List<TensorValue> inputs = OracleComparison.randomInputs(model, seed, -2f, 2f);
-    OracleComparison.compare(model, inputs, InterpreterOptions.defaults());
-    return OracleComparison.compare(model, inputs, InterpreterOptions.referenceKernels());
+    OracleComparison.compareStrict(model, inputs, InterpreterOptions.defaults());
+    return OracleComparison.compareStrict(model, inputs, InterpreterOptions.referenceKernels());
   }
 }
