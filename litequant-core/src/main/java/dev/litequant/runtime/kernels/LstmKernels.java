@@ -23,6 +23,7 @@ import dev.litequant.runtime.RuntimeTensor;
 public final class LstmKernels {
   private LstmKernels() {}
 
+  /** Registers UNIDIRECTIONAL_SEQUENCE_LSTM up to version 3 (versions 2 and 3 differ only for hybrids). */
   public static void register(KernelRegistry.Builder b) {
     b.add(UNIDIRECTIONAL_SEQUENCE_LSTM, 3, LstmKernels::unidirectional);
   }
@@ -61,16 +62,19 @@ public final class LstmKernels {
     int[] outShape = input.shape();
     outShape[2] = in.outputs();
     ctx.setOutputShape(0, outShape);
-    int code = o.getInt("fused_activation_function");
-    if (code < 0 || code >= FusedActivation.values().length) {
-      throw ctx.invalid("has unknown fused activation code " + code);
-    }
-    LstmActivation activation = LstmActivation.of(code);
+    LstmActivation activation = activation(ctx, o.getInt("fused_activation_function"));
     LstmCell cell = new LstmCell(in, activation, cellClip, projClip, timeMajor ? batches : 1);
     RuntimeTensor outputState = ctx.requireInput(LstmInputs.OUTPUT_STATE);
     RuntimeTensor cellState = ctx.requireInput(LstmInputs.CELL_STATE);
     return () -> cell.runSequence(input.floats(), output.floats(), outputState.floats(), cellState.floats(),
         maxTime, batches, timeMajor);
+  }
+
+  private static LstmActivation activation(OpContext ctx, int code) {
+    if (code < 0 || code >= FusedActivation.values().length) {
+      throw ctx.invalid("has unknown fused activation code " + code);
+    }
+    return LstmActivation.of(code);
   }
 
   /** The input must be float32; integer inputs mean a quantized LSTM. */

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Random;
 
 /** A float UNIDIRECTIONAL_SEQUENCE_LSTM model built in code, with seeded random weights (tests only). */
-final class LstmSpec {
+public final class LstmSpec {
   int batch = 1;
   int time = 4;
   int inputSize = 3;
@@ -31,17 +31,17 @@ final class LstmSpec {
   int inputCount = 24;
   FusedActivation activation = FusedActivation.TANH;
 
-  LstmSpec batch(int v) {
+  public LstmSpec batch(int v) {
     batch = v;
     return this;
   }
 
-  LstmSpec time(int v) {
+  public LstmSpec time(int v) {
     time = v;
     return this;
   }
 
-  LstmSpec cells(int v) {
+  public LstmSpec cells(int v) {
     cells = v;
     if (!projection) {
       outputs = v;
@@ -49,76 +49,76 @@ final class LstmSpec {
     return this;
   }
 
-  LstmSpec outputs(int v) {
+  public LstmSpec outputs(int v) {
     outputs = v;
     return this;
   }
 
-  LstmSpec cifg(boolean v) {
+  public LstmSpec cifg(boolean v) {
     cifg = v;
     return this;
   }
 
-  LstmSpec peephole(boolean v) {
+  public LstmSpec peephole(boolean v) {
     peephole = v;
     return this;
   }
 
-  LstmSpec projection(boolean v) {
+  public LstmSpec projection(boolean v) {
     projection = v;
     return this;
   }
 
-  LstmSpec projectionBias(boolean v) {
+  public LstmSpec projectionBias(boolean v) {
     projectionBias = v;
     return this;
   }
 
-  LstmSpec layerNorm(boolean v) {
+  public LstmSpec layerNorm(boolean v) {
     layerNorm = v;
     return this;
   }
 
-  LstmSpec timeMajor(boolean v) {
+  public LstmSpec timeMajor(boolean v) {
     timeMajor = v;
     return this;
   }
 
-  LstmSpec cellClip(float v) {
+  public LstmSpec cellClip(float v) {
     cellClip = v;
     return this;
   }
 
-  LstmSpec projClip(float v) {
+  public LstmSpec projClip(float v) {
     projClip = v;
     return this;
   }
 
-  LstmSpec inputScale(float v) {
+  public LstmSpec inputScale(float v) {
     inputScale = v;
     return this;
   }
 
-  LstmSpec activation(FusedActivation v) {
+  public LstmSpec activation(FusedActivation v) {
     activation = v;
     return this;
   }
 
-  LstmSpec inputCount(int v) {
+  public LstmSpec inputCount(int v) {
     inputCount = v;
     return this;
   }
 
-  int[] inputShape() {
+  public int[] inputShape() {
     return timeMajor ? new int[] {time, batch, inputSize} : new int[] {batch, time, inputSize};
   }
 
-  int[] outputShape() {
+  public int[] outputShape() {
     return timeMajor ? new int[] {time, batch, outputs} : new int[] {batch, time, outputs};
   }
 
   /** x -> LSTM -> y. */
-  Model build() {
+  public Model build() {
     ModelBuilder b = new ModelBuilder();
     Tensor x = b.input("x", DataType.FLOAT32, inputShape());
     List<Tensor> weights = weights(b, new Random(42));
@@ -127,7 +127,7 @@ final class LstmSpec {
   }
 
   /** x1 -> LSTM -> y1 and x2 -> LSTM -> y2 with the same weights and the same state tensors. */
-  Model buildChained() {
+  public Model buildChained() {
     ModelBuilder b = new ModelBuilder();
     Tensor x1 = b.input("x1", DataType.FLOAT32, inputShape());
     Tensor x2 = b.input("x2", DataType.FLOAT32, inputShape());
