@@ -66,10 +66,21 @@ public final class Interpreter {
         variableInitialValues.add(copyOf(rt));
       }
     }
+    // Empty tensors that no operator writes (e.g. an empty axis list, stored without a buffer)
+    // hold no values, so they are as fixed as constants.
+    java.util.Set<Tensor> produced = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Operator op : graph.operators()) {
+      produced.addAll(op.outputs());
+    }
+    for (RuntimeTensor rt : tensors) {
+      if (rt.kind() != null && rt.size() == 0 && !rt.isBound() && !produced.contains(rt.tensor())
+          && !graph.inputs().contains(rt.tensor())) {
+        rt.bind(rt.kind().allocate(1));
+        rt.markKnown();
+      }
+    }
     inputs = map(graph.inputs(), byTensor);
     outputs = map(graph.outputs(), byTensor);
-    inputSpecs = specs(inputs, signature == null ? null : signature.inputs());
-    outputSpecs = specs(outputs, signature == null ? null : signature.outputs());
 
     kernels = new Kernel[graph.operators().size()];
     operatorOutputs = new RuntimeTensor[kernels.length][];
@@ -93,6 +104,9 @@ public final class Interpreter {
     if (!unsupported.isEmpty()) {
       throw unsupportedError(unsupported);
     }
+    // After preparation: output shapes are the computed ones, not the file's hints.
+    inputSpecs = specs(inputs, signature == null ? null : signature.inputs());
+    outputSpecs = specs(outputs, signature == null ? null : signature.outputs());
     plannedElements = planMemory();
   }
 
@@ -150,13 +164,14 @@ public final class Interpreter {
       }
     }
     Kernel kernel;
+    OpContext ctx = new OpContext(op, index, subgraphIndex, in, out);
     try {
-      kernel = entry.factory().create(new OpContext(op, index, subgraphIndex, in, out));
+      kernel = entry.factory().create(ctx);
     } catch (UnsupportedOperatorException e) {
       return e.reason();
     }
     kernels[index] = kernel;
-    if (foldable(op, in)) {
+    if (ctx.isShapeOnly() || foldable(op, in)) {
       for (RuntimeTensor t : out) {
         t.bind(t.kind().allocate(Math.max(1, t.size())));
       }

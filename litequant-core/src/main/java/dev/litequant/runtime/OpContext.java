@@ -14,6 +14,7 @@ public final class OpContext {
   private final int subgraph;
   private final List<RuntimeTensor> inputs;
   private final List<RuntimeTensor> outputs;
+  private boolean shapeOnly;
 
   OpContext(Operator op, int index, int subgraph, List<RuntimeTensor> inputs, List<RuntimeTensor> outputs) {
     this.op = op;
@@ -82,18 +83,41 @@ public final class OpContext {
     output(i).setShape(dims);
   }
 
-  /** The integer values of input {@code i}, which must be known before running (a constant). */
+  /**
+   * The integer values of input {@code i}, which must be known before running: a constant, or
+   * computed from constants and shapes. An empty tensor is always known.
+   */
   public int[] knownInts(int i) {
     RuntimeTensor t = requireInput(i);
+    if (t.size() == 0) {
+      return new int[0];
+    }
     if (!t.isKnown()) {
       throw unsupported("input " + i + " " + t + " must be a constant (or computable from constants): "
           + "LiteQuant's interpreter needs shapes fixed before it runs");
     }
     int[] v = new int[t.size()];
     for (int k = 0; k < v.length; k++) {
-      v[k] = Math.toIntExact(t.getLong(k));
+      long x = t.getLong(k);
+      if (x != (int) x) {
+        throw invalid("has value " + x + " in input " + i + " " + t + ", outside the 32-bit range");
+      }
+      v[k] = (int) x;
     }
     return v;
+  }
+
+  /**
+   * Declares that the outputs depend only on the inputs' shapes, not their values (SHAPE): the
+   * interpreter then computes them once while preparing, so that shapes derived from them are
+   * fixed too. The kernel must not read its inputs' data.
+   */
+  public void declareShapeOnly() {
+    shapeOnly = true;
+  }
+
+  boolean isShapeOnly() {
+    return shapeOnly;
   }
 
   /** Checks that input {@code i} has one of the given types. */

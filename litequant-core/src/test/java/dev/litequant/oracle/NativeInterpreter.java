@@ -89,12 +89,11 @@ public final class NativeInterpreter implements AutoCloseable {
     for (int i = 0; i < in.length; i++) {
       in[i] = direct(inputs.get(i));
     }
-    // Shapes in a file are hints; allocating propagates the real ones before output 0 is sized.
-    interpreter.allocateTensors();
+    // The Java API insists on an output buffer, and copies output 0 into it; all outputs are then
+    // read from the tensors themselves. Output 0's size may only be known after running (a
+    // RESHAPE to a computed shape), so the buffer is a large reused scratch area.
     Map<Integer, Object> out = new HashMap<>();
-    // The Java API insists on at least one output buffer; all outputs are read from the tensors.
-    out.put(0, ByteBuffer.allocateDirect(Math.max(1, interpreter.getOutputTensor(0).numBytes()))
-        .order(ByteOrder.nativeOrder()));
+    out.put(0, scratch().rewind());
     interpreter.runForMultipleInputsOutputs(in, out);
     List<byte[]> results = new ArrayList<>();
     for (int i = 0; i < interpreter.getOutputTensorCount(); i++) {
@@ -143,6 +142,15 @@ public final class NativeInterpreter implements AutoCloseable {
     Map<String, byte[]> results = new HashMap<>();
     out.forEach((k, v) -> results.put(k, bytes(((ByteBuffer) v).rewind())));
     return results;
+  }
+
+  private static ByteBuffer scratch;
+
+  private static synchronized ByteBuffer scratch() {
+    if (scratch == null) {
+      scratch = ByteBuffer.allocateDirect(64 << 20).order(ByteOrder.nativeOrder());
+    }
+    return scratch;
   }
 
   private static byte[] bytes(ByteBuffer b) {

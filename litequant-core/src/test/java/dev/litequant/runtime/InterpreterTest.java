@@ -86,6 +86,27 @@ class InterpreterTest {
     assertTrue(seen.get(1).startsWith("w=float32[4] [0.0, 5.0, 10.0, 15.0]"), seen.get(1));
   }
 
+  /** SHAPE -> STRIDED_SLICE -> CONCATENATION -> RESHAPE: shapes computed from shapes are fixed. */
+  @Test
+  void shapesComputedFromShapesAreFixedBeforeRunning() {
+    ModelBuilder b = new ModelBuilder();
+    Tensor x = b.input("x", DataType.FLOAT32, 2, 3, 4);
+    Tensor shape = b.apply(BuiltinOperator.SHAPE, Table.of("ShapeOptions").with("out_type", DataType.INT32.code()),
+        "shape", DataType.INT32, new int[] {3}, x);
+    Tensor first = b.apply(BuiltinOperator.STRIDED_SLICE, Table.of("StridedSliceOptions"), "first", DataType.INT32,
+        new int[] {1}, shape, b.constantInts("begin", new int[] {0}, 1), b.constantInts("end", new int[] {1}, 1),
+        b.constantInts("strides", new int[] {1}, 1));
+    Tensor newShape = b.apply(BuiltinOperator.CONCATENATION, Table.of("ConcatenationOptions").with("axis", 0),
+        "new_shape", DataType.INT32, new int[] {2}, first, b.constantInts("rest", new int[] {-1}, 1));
+    // The file claims [1]; the interpreter computes [2, 12].
+    Tensor y = b.apply(BuiltinOperator.RESHAPE, null, "y", DataType.FLOAT32, new int[] {1}, x, newShape);
+    Model m = b.output(y).build();
+    OracleComparison.Report r = OracleComparison.compareStrict(m, OracleComparison.randomInputs(m, 3, -1, 1),
+        InterpreterOptions.defaults());
+    assertEquals(4, r.tensorsCompared());
+    assertEquals(Shape.of(2, 12), Interpreter.create(m).output(0).shape());
+  }
+
   @Test
   void allUnsupportedOperatorsAreListedInOneError() {
     ModelBuilder b = new ModelBuilder();

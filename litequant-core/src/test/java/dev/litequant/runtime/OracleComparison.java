@@ -50,7 +50,16 @@ public final class OracleComparison {
   }
 
   public static Report compare(Model model, List<TensorValue> inputs, InterpreterOptions options, double tolerance) {
-    byte[] bytes = ModelWriter.write(model);
+    return compare(model, model, inputs, options, tolerance);
+  }
+
+  /**
+   * Runs {@code model} in LiteQuant's interpreter and {@code reference} (the same tensors, computed
+   * some other way) in TensorFlow Lite 2.6.2, and compares every tensor the oracle computes.
+   */
+  public static Report compare(Model model, Model reference, List<TensorValue> inputs, InterpreterOptions options,
+      double tolerance) {
+    byte[] bytes = ModelWriter.write(reference);
     List<byte[]> raw = new ArrayList<>();
     for (TensorValue v : inputs) {
       raw.add(v.toBytes());

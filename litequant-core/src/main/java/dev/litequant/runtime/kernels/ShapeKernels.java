@@ -169,6 +169,7 @@ public final class ShapeKernels {
     }
     int[] dims = in.shape();
     ctx.setOutputShape(0, dims.length);
+    ctx.declareShapeOnly();
     return () -> {
       for (int i = 0; i < dims.length; i++) {
         if (out.type() == DataType.INT32) {
