@@ -24,6 +24,8 @@ final class VectorConv2D {
   private final float[] bias;
   private final int blocks;
   private final int depth;
+  /** For each k, the offset of its input value from the pixel's first tap in the padded input. */
+  private final int[] tapOffsets;
   private final float[] lanes = new float[V];
 
   private VectorConv2D(ConvParams p) {
@@ -33,6 +35,16 @@ final class VectorConv2D {
     this.blocks = (p.outC() + V - 1) / V;
     this.packed = new float[blocks * depth * V];
     this.bias = new float[blocks * V];
+    this.tapOffsets = new int[depth];
+    int k = 0;
+    for (int ky = 0; ky < p.kh(); ky++) {
+      for (int kx = 0; kx < p.kw(); kx++) {
+        int tap = (ky * p.rows().dilation() * padded.width + kx * p.cols().dilation()) * p.inC();
+        for (int ic = 0; ic < p.inC(); ic++) {
+          tapOffsets[k++] = tap + ic;
+        }
+      }
+    }
     if (p.filter().isKnown()) {
       pack(p.filter().floats());
     }
@@ -88,31 +100,30 @@ final class VectorConv2D {
     return ((b * padded.height + oy * p.rows().stride()) * padded.width + ox * p.cols().stride()) * p.inC();
   }
 
+  // The accumulation is one flat loop over k (via tapOffsets), not nested tap loops: C2 keeps
+  // vectors in registers across a single loop, but boxes them at the back-edges of nested ones,
+  // which made the first version twenty times slower.
   private void fourPixels(float[] x, float[] y, int b, int oy, int ox, int block) {
-    int inC = p.inC();
-    int pixelStep = p.cols().stride() * inC;
-    int base = origin(b, oy, ox);
+    int step = p.cols().stride() * p.inC();
+    int base0 = origin(b, oy, ox);
+    int base1 = base0 + step;
+    int base2 = base1 + step;
+    int base3 = base2 + step;
     FloatVector init = FloatVector.fromArray(S, bias, block * V);
     FloatVector a0 = init;
     FloatVector a1 = init;
     FloatVector a2 = init;
     FloatVector a3 = init;
-    int w = block * depth * V;
-    for (int ky = 0; ky < p.kh(); ky++) {
-      int rowOff = base + ky * p.rows().dilation() * padded.width * inC;
-      for (int kx = 0; kx < p.kw(); kx++) {
-        int i0 = rowOff + kx * p.cols().dilation() * inC;
-        int i1 = i0 + pixelStep;
-        int i2 = i1 + pixelStep;
-        int i3 = i2 + pixelStep;
-        for (int ic = 0; ic < inC; ic++, w += V) {
-          FloatVector wv = FloatVector.fromArray(S, packed, w);
-          a0 = wv.fma(FloatVector.broadcast(S, x[i0 + ic]), a0);
-          a1 = wv.fma(FloatVector.broadcast(S, x[i1 + ic]), a1);
-          a2 = wv.fma(FloatVector.broadcast(S, x[i2 + ic]), a2);
-          a3 = wv.fma(FloatVector.broadcast(S, x[i3 + ic]), a3);
-        }
-      }
+    int[] offsets = tapOffsets;
+    float[] w = packed;
+    int wi = block * depth * V;
+    for (int k = 0; k < depth; k++, wi += V) {
+      FloatVector wv = FloatVector.fromArray(S, w, wi);
+      int off = offsets[k];
+      a0 = wv.fma(FloatVector.broadcast(S, x[base0 + off]), a0);
+      a1 = wv.fma(FloatVector.broadcast(S, x[base1 + off]), a1);
+      a2 = wv.fma(FloatVector.broadcast(S, x[base2 + off]), a2);
+      a3 = wv.fma(FloatVector.broadcast(S, x[base3 + off]), a3);
     }
     int out = ((b * p.outH() + oy) * p.outW() + ox) * p.outC() + block * V;
     store(a0, y, out, block);
@@ -122,18 +133,13 @@ final class VectorConv2D {
   }
 
   private void onePixel(float[] x, float[] y, int b, int oy, int ox, int block) {
-    int inC = p.inC();
     int base = origin(b, oy, ox);
     FloatVector acc = FloatVector.fromArray(S, bias, block * V);
-    int w = block * depth * V;
-    for (int ky = 0; ky < p.kh(); ky++) {
-      int rowOff = base + ky * p.rows().dilation() * padded.width * inC;
-      for (int kx = 0; kx < p.kw(); kx++) {
-        int i0 = rowOff + kx * p.cols().dilation() * inC;
-        for (int ic = 0; ic < inC; ic++, w += V) {
-          acc = FloatVector.fromArray(S, packed, w).fma(FloatVector.broadcast(S, x[i0 + ic]), acc);
-        }
-      }
+    int[] offsets = tapOffsets;
+    float[] w = packed;
+    int wi = block * depth * V;
+    for (int k = 0; k < depth; k++, wi += V) {
+      acc = FloatVector.fromArray(S, w, wi).fma(FloatVector.broadcast(S, x[base + offsets[k]]), acc);
     }
     store(acc, y, ((b * p.outH() + oy) * p.outW() + ox) * p.outC() + block * V, block);
   }

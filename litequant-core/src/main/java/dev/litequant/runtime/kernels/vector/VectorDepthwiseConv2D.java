@@ -19,11 +19,19 @@ final class VectorDepthwiseConv2D {
   private final ConvParams p;
   private final PaddedInput padded;
   private final float[] zeros;
+  /** Offset of each filter tap from the pixel's first tap in the padded input, in elements. */
+  private final int[] tapOffsets;
 
   private VectorDepthwiseConv2D(ConvParams p) {
     this.p = p;
     this.padded = new PaddedInput(p);
     this.zeros = new float[p.outC()];
+    this.tapOffsets = new int[p.kh() * p.kw()];
+    for (int ky = 0; ky < p.kh(); ky++) {
+      for (int kx = 0; kx < p.kw(); kx++) {
+        tapOffsets[ky * p.kw() + kx] = (ky * p.rows().dilation() * padded.width + kx * p.cols().dilation()) * p.outC();
+      }
+    }
   }
 
   static Kernel create(OpContext ctx) {
@@ -47,19 +55,18 @@ final class VectorDepthwiseConv2D {
     int dx = p.cols().dilation() * c;
     float lo = p.act().min();
     float hi = p.act().max();
+    int[] offsets = tapOffsets;
+    int taps = offsets.length;
     for (int b = 0; b < p.batches(); b++) {
       for (int oy = 0; oy < p.outH(); oy++) {
         for (int ox = 0; ox < p.outW(); ox++) {
           int base = ((b * padded.height + oy * p.rows().stride()) * padded.width + ox * p.cols().stride()) * c;
           int out = ((b * p.outH() + oy) * p.outW() + ox) * c;
+          // One flat loop over the taps keeps the accumulator in a register (see VectorConv2D).
           for (int ch = 0; ch < vectorEnd; ch += V) {
             FloatVector acc = FloatVector.fromArray(S, bias, ch);
-            int wi = ch;
-            for (int ky = 0; ky < p.kh(); ky++) {
-              int xi = base + ky * dy + ch;
-              for (int kx = 0; kx < p.kw(); kx++, xi += dx, wi += c) {
-                acc = FloatVector.fromArray(S, x, xi).fma(FloatVector.fromArray(S, w, wi), acc);
-              }
+            for (int t = 0, wi = ch; t < taps; t++, wi += c) {
+              acc = FloatVector.fromArray(S, x, base + offsets[t] + ch).fma(FloatVector.fromArray(S, w, wi), acc);
             }
             acc.max(lo).min(hi).intoArray(y, out + ch);
           }
