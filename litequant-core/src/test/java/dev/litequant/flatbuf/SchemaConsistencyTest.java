@@ -12,6 +12,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import dev.litequant.testing.Names;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,7 +111,7 @@ class SchemaConsistencyTest {
         assertNotNull(rb.kind, m.getName());
         FieldDef f = fieldFor(def, m.getName().substring(3));
         boolean unionType = m.getName().endsWith("Type") && f.type() == FieldType.UNION
-            && def.indexOf(snake(m.getName().substring(3))) < 0;
+            && def.indexOf(Names.snake(m.getName().substring(3))) < 0;
         int expectedSlot = f.type() == FieldType.UNION && !unionType ? f.slot() + 1 : f.slot();
         int generatedSlot = rb.slot;
         assertEquals(expectedSlot, generatedSlot, def.name() + "." + f.name() + " slot");
@@ -168,7 +169,7 @@ class SchemaConsistencyTest {
   }
 
   private static FieldDef fieldFor(TableDef def, String camel) {
-    String snake = snake(camel);
+    String snake = Names.snake(camel);
     if (def.indexOf(snake) >= 0) {
       return def.field(snake);
     }
@@ -179,22 +180,6 @@ class SchemaConsistencyTest {
     return null;
   }
 
-  /** {@code StrideW} -> {@code stride_w}; {@code Builtin2dOptions} keeps digits with the word. */
-  private static String snake(String camel) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < camel.length(); i++) {
-      char c = camel.charAt(i);
-      if (Character.isUpperCase(c)) {
-        if (i > 0) {
-          sb.append('_');
-        }
-        sb.append(Character.toLowerCase(c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
 
   private static String kindOf(FieldDef f) {
     return switch (f.type()) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.litequant.testing.Names;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.tensorflow.lite.schema.BufferT;
@@ -133,7 +134,7 @@ class IndependentDecoderTest {
       if (!m.getName().startsWith("get") || m.getParameterCount() != 0 || m.getName().equals("getClass")) {
         continue;
       }
-      String field = snake(m.getName().substring(3));
+      String field = Names.snake(m.getName().substring(3));
       Object g = m.invoke(gen);
       Object o = ours.get(field);
       String what = where + " " + ours.typeName() + "." + field;
@@ -155,21 +156,6 @@ class IndependentDecoderTest {
     assertTrue(compared >= 0);
   }
 
-  private static String snake(String camel) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < camel.length(); i++) {
-      char c = camel.charAt(i);
-      if (Character.isUpperCase(c)) {
-        if (i > 0) {
-          sb.append('_');
-        }
-        sb.append(Character.toLowerCase(c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
 
   private static byte[] bytes(BufferT b) {
     int[] data = b.getData();
