@@ -42,7 +42,7 @@ public final class RuntimeTensor implements TensorView {
     return desc;
   }
 
-  /** Position in the subgraph's tensor list. */
+  @Override
   public int index() {
     return index;
   }

@@ -12,6 +12,9 @@ public interface TensorView {
   /** The graph tensor these values belong to. */
   Tensor tensor();
 
+  /** The tensor's position in its subgraph's tensor list. */
+  int index();
+
   DataType type();
 
   /** The current shape (equal to the file's shape for static models). */

@@ -1,0 +1,172 @@
+package dev.litequant.quantize;
+
+import dev.litequant.InvalidArgumentException;
+import dev.litequant.UnsupportedModelException;
+import dev.litequant.calibration.CalibrationListener;
+import dev.litequant.calibration.CalibrationStats;
+import dev.litequant.calibration.Calibrator;
+import dev.litequant.calibration.RepresentativeDataset;
+import dev.litequant.graph.DataType;
+import dev.litequant.graph.Model;
+import dev.litequant.graph.Operator;
+import dev.litequant.graph.Subgraph;
+import dev.litequant.graph.Tensor;
+import dev.litequant.io.ModelFiles;
+import dev.litequant.io.ModelReader;
+import dev.litequant.io.ModelWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Post-training quantization of a float TensorFlow Lite model, configured like the official
+ * converter:
+ *
+ * <pre>{@code
+ * QuantizationResult r = Quantizer.fromFile(Path.of("model.tflite"))
+ *     .mode(QuantizationMode.INT8)            // or INT8_ONLY
+ *     .representativeDataset(RepresentativeDataset.ofSamples(samples))
+ *     .inputType(IoType.INT8).outputType(IoType.INT8)
+ *     .quantize();
+ * Files.write(Path.of("model_int8.tflite"), r.modelBytes());
+ * }</pre>
+ *
+ * <p>The work is a fixed sequence of named passes over a copy of the model: calibration, {@link
+ * FoldConstantDequantize}, {@link SelectOperators}, {@link AssignActivationParams}, {@link QuantizeWeights}, {@link
+ * RewriteTensors}, {@link RequantizeInputs}, {@link RewriteModelIo}, {@link FinishModel}.
+ */
+public final class Quantizer {
+  private final byte[] modelBytes;
+  private QuantizationMode mode = QuantizationMode.INT8;
+  private RepresentativeDataset dataset;
+  private IoType inputType = IoType.FLOAT32;
+  private IoType outputType = IoType.FLOAT32;
+  private boolean perChannelDense;
+  private final List<String> keepFloat = new ArrayList<>();
+  private CalibrationListener listener = CalibrationListener.NONE;
+
+  private Quantizer(byte[] modelBytes) {
+    this.modelBytes = modelBytes;
+  }
+
+  public static Quantizer fromFile(Path model) {
+    return new Quantizer(ModelFiles.readBytes(model, "model"));
+  }
+
+  public static Quantizer fromBytes(byte[] model) {
+    return new Quantizer(model.clone());
+  }
+
+  public static Quantizer fromModel(Model model) {
+    return new Quantizer(ModelWriter.write(model));
+  }
+
+  public Quantizer mode(QuantizationMode mode) {
+    this.mode = Objects.requireNonNull(mode);
+    return this;
+  }
+
+  public Quantizer representativeDataset(RepresentativeDataset dataset) {
+    this.dataset = dataset;
+    return this;
+  }
+
+  /** The type of the quantized model's inputs (inference_input_type). */
+  public Quantizer inputType(IoType type) {
+    this.inputType = Objects.requireNonNull(type);
+    return this;
+  }
+
+  /** The type of the quantized model's outputs (inference_output_type). */
+  public Quantizer outputType(IoType type) {
+    this.outputType = Objects.requireNonNull(type);
+    return this;
+  }
+
+  /** Per-channel FULLY_CONNECTED weights (which TensorFlow Lite 2.6.2 computes wrongly). */
+  public Quantizer perChannelDense(boolean perChannel) {
+    this.perChannelDense = perChannel;
+    return this;
+  }
+
+  /** Keeps float the operators of this type (e.g. SOFTMAX) or whose output names match this regex. */
+  public Quantizer keepFloat(String selector) {
+    this.keepFloat.add(Objects.requireNonNull(selector));
+    return this;
+  }
+
+  /** Progress and warnings during calibration. */
+  public Quantizer listener(CalibrationListener listener) {
+    this.listener = Objects.requireNonNull(listener);
+    return this;
+  }
+
+  public QuantizationResult quantize() {
+    long start = System.nanoTime();
+    QuantizerOptions options = new QuantizerOptions(mode, inputType, outputType, perChannelDense, keepFloat);
+    if (dataset == null) {
+      throw new InvalidArgumentException("Full-integer quantization needs a representative data set to calibrate "
+          + "the activations (100 to 500 typical inputs).");
+    }
+    Model original = ModelReader.read(modelBytes);
+    requireFloatModel(original);
+    List<String> warnings = new ArrayList<>();
+    int[] samples = {0};
+    CalibrationListener counting = new CalibrationListener() {
+      @Override
+      public void sampleDone(String signature, int done, int total) {
+        samples[0]++;
+        listener.sampleDone(signature, done, total);
+      }
+
+      @Override
+      public void warning(String message) {
+        warnings.add(message);
+        listener.warning(message);
+      }
+    };
+    CalibrationStats stats = Calibrator.calibrate(original, dataset, counting);
+    long calibrated = System.nanoTime();
+
+    Model model = ModelReader.read(modelBytes);
+    QuantizationContext c = new QuantizationContext(model, options, stats);
+    for (int s = 0; s < model.subgraphs().size(); s++) {
+      if (stats.covers(s)) {
+        c.subgraphs.add(model.subgraphs().get(s));
+      }
+    }
+    c.recordOriginalIndices();
+    FoldConstantDequantize.apply(c);
+    SelectOperators.apply(c);
+    AssignActivationParams.apply(c);
+    QuantizeWeights.apply(c);
+    RewriteTensors.apply(c);
+    RequantizeInputs.apply(c);
+    RewriteModelIo.apply(c);
+    FinishModel.apply(c);
+    byte[] out = ModelWriter.write(model);
+    warnings.addAll(c.warnings);
+    long end = System.nanoTime();
+    c.decisions.sort(java.util.Comparator.comparingInt(OperatorDecision::subgraph)
+        .thenComparingInt(OperatorDecision::index));
+    return new QuantizationResult(out, c.decisions, modelBytes.length, stats, warnings,
+        (calibrated - start) / 1_000_000, (end - start) / 1_000_000, samples[0]);
+  }
+
+  /** Quantization starts from float: a model with int8/int16 activations already is quantized. */
+  private static void requireFloatModel(Model m) {
+    for (Subgraph g : m.subgraphs()) {
+      for (Operator op : g.operators()) {
+        for (Tensor t : op.outputs()) {
+          if ((t.type() == DataType.INT8 || t.type() == DataType.UINT8 || t.type() == DataType.INT16)
+              && t.isQuantized()) {
+            throw new UnsupportedModelException("The model is already quantized (operator "
+                + g.operators().indexOf(op) + ", " + op.displayName() + ", writes " + t.type().displayName()
+                + " tensor '" + t.name() + "'). Give LiteQuant the float model.");
+          }
+        }
+      }
+    }
+  }
+}

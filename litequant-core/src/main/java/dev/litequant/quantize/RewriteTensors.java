@@ -1,0 +1,111 @@
+package dev.litequant.quantize;
+
+import dev.litequant.graph.Buffer;
+import dev.litequant.graph.DataType;
+import dev.litequant.graph.Operator;
+import dev.litequant.graph.Quantization;
+import dev.litequant.graph.Subgraph;
+import dev.litequant.graph.Tensor;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pass 4: makes the graph int8 where operators were quantized. A tensor written by an int8
+ * operator is retyped in place; if float operators or the model's outputs still need it as float,
+ * the int8 operator writes a new {@code _int8} tensor instead and a DEQUANTIZE recreates the float
+ * one. A float tensor that int8 operators read gets a QUANTIZE to a new {@code _int8} tensor.
+ * Constants that int8 operators read as activations are quantized with their parameters.
+ */
+final class RewriteTensors {
+  private RewriteTensors() {}
+
+  static void apply(QuantizationContext c) {
+    for (Subgraph g : c.subgraphs) {
+      rewrite(c, g);
+    }
+  }
+
+  private static void rewrite(QuantizationContext c, Subgraph g) {
+    Map<Tensor, Operator> producers = g.producers();
+    Map<Tensor, List<Operator>> consumers = g.consumers();
+    List<Operator> atStart = new ArrayList<>();
+    Map<Operator, List<Operator>> after = new IdentityHashMap<>();
+    for (Tensor t : new ArrayList<>(g.tensors())) {
+      Quantization q = c.params.get(t);
+      if (q == null || t.isConstant() || t.type() != DataType.FLOAT32) {
+        continue;
+      }
+      Operator producer = producers.get(t);
+      List<Operator> users = consumers.getOrDefault(t, List.of());
+      boolean floatUsers = users.stream().anyMatch(op -> !c.isQuantized(op));
+      List<Operator> int8Users = users.stream().filter(c::isQuantized).toList();
+      if (producer != null && c.isQuantized(producer)) {
+        if (g.outputs().contains(t) || floatUsers) {
+          Tensor int8 = GraphEdits.activation(g, t, t.name() + "_int8", DataType.INT8, q);
+          c.params.put(int8, q);
+          GraphEdits.replaceOutput(producer, t, int8);
+          for (Operator user : int8Users) {
+            GraphEdits.replaceInput(user, t, int8);
+          }
+          after.computeIfAbsent(producer, k -> new ArrayList<>()).add(GraphEdits.dequantize(int8, t));
+        } else {
+          t.setType(DataType.INT8).setQuantization(q);
+        }
+      } else if (!int8Users.isEmpty()) {
+        Tensor int8 = GraphEdits.activation(g, t, t.name() + "_int8", DataType.INT8, q);
+        c.params.put(int8, q);
+        for (Operator user : int8Users) {
+          GraphEdits.replaceInput(user, t, int8);
+        }
+        Operator conversion = GraphEdits.quantize(t, int8);
+        if (producer == null) {
+          atStart.add(conversion);
+        } else {
+          after.computeIfAbsent(producer, k -> new ArrayList<>()).add(conversion);
+        }
+      }
+    }
+    quantizeConstants(c, g);
+    GraphEdits.insert(g, atStart, after);
+  }
+
+  /** Constant activations and LIKE_OUTPUT constants of int8 operators become int8 constants. */
+  private static void quantizeConstants(QuantizationContext c, Subgraph g) {
+    for (Operator op : g.operators()) {
+      OpQuantSpec spec = c.quantized.get(op);
+      if (spec == null) {
+        continue;
+      }
+      Quantization outputParams = op.outputs().isEmpty() ? null : c.params.get(op.output(0));
+      for (int k = 0; k < op.inputs().size(); k++) {
+        Tensor t = op.input(k);
+        if (t == null || !t.isConstant() || t.type() != DataType.FLOAT32) {
+          continue;
+        }
+        Quantization q;
+        if (spec.role(k) == InputRole.LIKE_OUTPUT
+            || spec.role(k) == InputRole.ACTIVATION && spec.output() instanceof OutputRule.RequantizeInputs) {
+          q = outputParams;
+        } else if (spec.role(k) == InputRole.ACTIVATION) {
+          q = c.params.get(t);
+        } else {
+          continue;
+        }
+        op.inputs().set(k, g.addTensor(quantizedConstant(t, q)));
+      }
+    }
+  }
+
+  private static Tensor quantizedConstant(Tensor t, Quantization q) {
+    float[] v = QuantizeWeights.floats(t);
+    byte[] out = new byte[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (byte) QuantParams.quantize(v[i], q.scale(), q.zeroPoint(), QuantParams.INT8_MIN, QuantParams.INT8_MAX);
+    }
+    Tensor n = new Tensor(t.name(), DataType.INT8, t.shape()).setHasRank(t.hasRank()).setBuffer(Buffer.copyOf(out));
+    n.setQuantization(q);
+    return n;
+  }
+}
