@@ -11,14 +11,19 @@ public final class QuantParams {
   public static final int INT8_MIN = -128;
   public static final int INT8_MAX = 127;
   public static final int WEIGHT_MAX = 127;
+  /** Activation ranges narrower than this are widened (see {@link #asymmetric(float, float)}). */
+  public static final double MIN_RANGE = 1e-6;
 
   private QuantParams() {}
 
   /**
    * Asymmetric int8 parameters for activations ({@code GetAsymmetricQuantizationParams}): the
    * range widened to contain 0, scale = range / 255, and the zero point that represents the end of
-   * the range with the smaller error, rounded and clamped; an empty range gives scale 0 and zero
-   * point -128.
+   * the range with the smaller error, rounded and clamped.
+   *
+   * <p>Unlike that function, a range narrower than {@link #MIN_RANGE} (a tensor that was always 0)
+   * is first widened to at least [-5e-7, 5e-7], as the newer AI Edge Quantizer does: the classic
+   * quantizer's scale 0 makes TensorFlow Lite 2.6.2 abort when it prepares ADD or SUB.
    */
   public static Quantization asymmetric(float min, float max) {
     return asymmetric(min, max, INT8_MIN, INT8_MAX);
@@ -27,8 +32,9 @@ public final class QuantParams {
   public static Quantization asymmetric(float min, float max, int qmin, int qmax) {
     double lo = Math.min(min, 0f);
     double hi = Math.max(max, 0f);
-    if (lo == hi) {
-      return Quantization.perTensor(0f, qmin);
+    if (hi - lo < MIN_RANGE) {
+      lo = Math.min(lo, -MIN_RANGE / 2);
+      hi = Math.max(hi, MIN_RANGE / 2);
     }
     double scale = (hi - lo) / (qmax - qmin);
     double zeroFromMin = qmin - lo / scale;
@@ -51,7 +57,7 @@ public final class QuantParams {
    * Symmetric parameters (zero point 0) for int16 activations: scale = max(|min|, |max|) / 32767.
    */
   public static Quantization symmetric16(float min, float max) {
-    float range = Math.max(Math.abs(min), Math.abs(max));
+    float range = Math.max((float) (MIN_RANGE / 2), Math.max(Math.abs(min), Math.abs(max)));
     return Quantization.perTensor(range / 32767f, 0);
   }
 
