@@ -8,6 +8,7 @@ import static dev.litequant.graph.BuiltinOperator.SOFTMAX;
 import dev.litequant.flatbuf.Table;
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.FusedActivation;
+import dev.litequant.quant.QuantMath;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.KernelRegistry;
 import dev.litequant.runtime.OpContext;
@@ -19,7 +20,7 @@ import dev.litequant.runtime.RuntimeTensor;
  * LOCAL_RESPONSE_NORMALIZATION (window of {@code radius} channels on each side). Any rank >= 1 is
  * accepted: TensorFlow Lite 2.6.2 refuses L2_NORMALIZATION above rank 4 and LOCAL_RESPONSE_NORMALIZATION
  * other than rank 4, but the last-axis rule means the same at every rank.
- * Float32 only so far; {@link #prepareRows} is type-neutral for the integer kernels to come.
+ * SOFTMAX also takes int8 and uint8 codes ({@link #quantizedSoftmax}); the others are float32 only.
  */
 public final class SoftmaxKernels {
   /** TensorFlow Lite's fixed L2_NORMALIZATION epsilon (a lower bound on the norm, not its square). */
@@ -68,8 +69,71 @@ public final class SoftmaxKernels {
 
   static Kernel softmax(OpContext ctx) {
     float beta = ctx.options("SoftmaxOptions").getFloat("beta");
+    DataType in = ctx.requireInput(0).type();
+    if (in == DataType.INT8 || in == DataType.UINT8) {
+      return quantizedSoftmax(ctx, prepareRows(ctx), beta);
+    }
     Rows r = prepareFloat(ctx, "SOFTMAX");
     return () -> runSoftmax(r, beta);
+  }
+
+  /**
+   * SOFTMAX of int8 or uint8 codes to int8, uint8 or int16 ({@code int8-arithmetic.md} 3.13): the
+   * float table {@code T[255 - v] = exp(-s_in * beta * v)} built when preparing, a sequential float
+   * sum of {@code T[255 - (max - q)]} over the row, and each probability scaled by
+   * {@code 1 / (sum * s_out)}. int8 and int16 outputs round half away from zero and add the zero
+   * point; uint8 outputs truncate {@code p + 0.5} and ignore the zero point (2.6.2 on x86).
+   */
+  static Kernel quantizedSoftmax(OpContext ctx, Rows r, float beta) {
+    RuntimeTensor in = r.input();
+    RuntimeTensor out = r.output();
+    if (out.type() != in.type() && out.type() != DataType.INT16) {
+      throw ctx.invalid("has a " + in.type().displayName() + " input but a " + out.type().displayName()
+          + " output (int16 or the input's type)");
+    }
+    float inputScale = Quantized.params(ctx, in, "input").scale();
+    Quantized.Params po = Quantized.params(ctx, out, "output");
+    if (in.type() == DataType.INT8 && out.type() == DataType.INT8
+        && (po.zeroPoint() != -128 || Math.abs(po.scale() - 1.f / 256) > 0.001f * 1.f / 256)) {
+      // 2.6.2 checks this pair only (T: uint8 and int16 outputs take any parameters).
+      throw ctx.invalid("has int8 output scale " + po.scale() + " and zero point " + po.zeroPoint()
+          + "; TensorFlow Lite requires 1/256 (within 0.1%) and -128");
+    }
+    float[] table = new float[256];
+    float sc = -inputScale * beta;
+    for (int v = 0; v <= 255; v++) {
+      table[255 - v] = (float) Math.exp(sc * (float) v);
+    }
+    float outScale = po.scale();
+    int zo = po.zeroPoint();
+    boolean uint8Out = out.type() == DataType.UINT8;
+    int qmin = Quantized.min(out.type());
+    int qmax = Quantized.max(out.type());
+    int depth = r.depth();
+    int lowest = Quantized.min(in.type());
+    return () -> {
+      Quantized.Codes x = Quantized.codes(in);
+      Quantized.Codes y = Quantized.codes(out);
+      for (int row = 0; row < r.rows(); row++) {
+        int base = row * depth;
+        int max = lowest;
+        for (int c = 0; c < depth; c++) {
+          max = Math.max(max, x.get(base + c));
+        }
+        int offset = 255 - max;
+        float sum = 0f;
+        for (int c = 0; c < depth; c++) {
+          sum += table[offset + x.get(base + c)];
+        }
+        float inv = 1.0f / (sum * outScale);
+        for (int c = 0; c < depth; c++) {
+          float p = table[offset + x.get(base + c)] * inv;
+          int q = uint8Out ? QuantMath.x86ToInt(p + 0.5f)
+              : QuantMath.x86ToInt(QuantMath.roundHalfAwayFromZero(p)) + zo;
+          y.set(base + c, Math.max(Math.min(qmax, q), qmin));
+        }
+      }
+    };
   }
 
   static Kernel logSoftmax(OpContext ctx) {
