@@ -17,7 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Quantized SOFTMAX (int8/uint8 inputs; int8, uint8 and int16 outputs) and RESIZE_BILINEAR (int8,
+ * Quantized SOFTMAX (int8/uint8 inputs; int8, uint8 and int16 outputs), L2_NORMALIZATION (int8,
+ * uint8) and RESIZE_BILINEAR (int8,
  * int16) / RESIZE_NEAREST_NEIGHBOR (int8, uint8, int16) against TensorFlow Lite 2.6.2.
  */
 class QuantizedSoftmaxResizeKernelsTest {
@@ -78,6 +79,41 @@ class QuantizedSoftmaxResizeKernelsTest {
         0, 1 / 256f, 0, 1f), dev.litequant.InvalidModelException.class);
     refusals.checkRefused("int8 softmax scale 1/200", softmax(DataType.INT8, DataType.INT8, new int[] {2, 5}, 0.05f,
         0, 1 / 200f, -128, 1f), dev.litequant.InvalidModelException.class);
+  }
+
+  static Model l2Norm(DataType type, int[] shape, float si, int zi) {
+    ModelBuilder b = new ModelBuilder();
+    Tensor x = QuantizedOracle.input(b, "x", type, si, zi, shape);
+    Tensor y = QuantizedOracle.tensor(b, "y", type, 1 / 128f, type == DataType.INT8 ? 0 : 128, shape);
+    b.operator(BuiltinOperator.L2_NORMALIZATION, Table.of("L2NormOptions"), List.of(x), List.of(y));
+    return b.output(y).build();
+  }
+
+  @Test
+  void l2NormalizationRows() {
+    Random r = new Random(3);
+    int[][] shapes = {{4, 1}, {3, 2}, {5, 7}, {2, 3, 30}, {1, 2, 2, 300}};
+    int n = 0;
+    for (DataType type : new DataType[] {DataType.INT8, DataType.UINT8}) {
+      for (int[] shape : shapes) {
+        for (int set = 0; set < 3; set++) {
+          Model m = l2Norm(type, shape, scale(r, 1e-3, 0.5), zeroPoint(r, type));
+          ORACLE.checkRandom("L2_NORMALIZATION " + type + " " + Shapes.str(shape) + " set " + set, m, n++);
+        }
+      }
+      // Rows whose squares sum to 0, 1, 2 and 4 (the special cases and the smallest inputs), and a
+      // row long enough that the sum passes 2^29.
+      int zp = type == DataType.INT8 ? 3 : 130;
+      int[] small = {zp, zp, zp, zp + 1, zp, zp, zp - 1, zp + 1, zp, zp - 2, zp, zp};
+      ORACLE.check("L2_NORMALIZATION " + type + " tiny rows", l2Norm(type, new int[] {4, 3}, 0.1f, zp),
+          List.of(codes(type, new int[] {4, 3}, small)));
+      int[] big = new int[10000];
+      for (int i = 0; i < big.length; i++) {
+        big[i] = i % 2 == 0 ? Quantized.max(type) : Quantized.min(type);
+      }
+      ORACLE.check("L2_NORMALIZATION " + type + " long row", l2Norm(type, new int[] {1, 10000}, 0.1f, zp),
+          List.of(codes(type, new int[] {1, 10000}, big)));
+    }
   }
 
   static Model resize(BuiltinOperator op, DataType type, int[] in, int outH, int outW, boolean align, boolean half,
