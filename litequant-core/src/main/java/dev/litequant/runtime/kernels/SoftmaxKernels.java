@@ -21,7 +21,8 @@ import dev.litequant.runtime.RuntimeTensor;
  * accepted: TensorFlow Lite 2.6.2 refuses L2_NORMALIZATION above rank 4 and LOCAL_RESPONSE_NORMALIZATION
  * other than rank 4, but the last-axis rule means the same at every rank.
  * SOFTMAX and L2_NORMALIZATION also take int8 and uint8 codes ({@link #quantizedSoftmax}, {@link
- * #quantizedL2Normalization}); the others are float32 only.
+ * #quantizedL2Normalization}), LOG_SOFTMAX int8 ({@link QuantizedLogSoftmax}); the others are float32
+ * only.
  */
 public final class SoftmaxKernels {
   /** TensorFlow Lite's fixed L2_NORMALIZATION epsilon (a lower bound on the norm, not its square). */
@@ -138,6 +139,9 @@ public final class SoftmaxKernels {
   }
 
   static Kernel logSoftmax(OpContext ctx) {
+    if (ctx.requireInput(0).type() == DataType.INT8) {
+      return QuantizedLogSoftmax.create(ctx, prepareRows(ctx));
+    }
     Rows r = prepareFloat(ctx, "LOG_SOFTMAX");
     return () -> runLogSoftmax(r);
   }

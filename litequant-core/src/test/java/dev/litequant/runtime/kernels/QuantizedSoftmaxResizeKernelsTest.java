@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Quantized SOFTMAX (int8/uint8 inputs; int8, uint8 and int16 outputs), L2_NORMALIZATION (int8,
+ * Quantized SOFTMAX (int8/uint8 inputs; int8, uint8 and int16 outputs), LOG_SOFTMAX (int8), L2_NORMALIZATION (int8,
  * uint8) and RESIZE_BILINEAR (int8,
  * int16) / RESIZE_NEAREST_NEIGHBOR (int8, uint8, int16) against TensorFlow Lite 2.6.2.
  */
@@ -113,6 +113,38 @@ class QuantizedSoftmaxResizeKernelsTest {
       }
       ORACLE.check("L2_NORMALIZATION " + type + " long row", l2Norm(type, new int[] {1, 10000}, 0.1f, zp),
           List.of(codes(type, new int[] {1, 10000}, big)));
+    }
+  }
+
+  @Test
+  void logSoftmaxInt8() {
+    Random r = new Random(4);
+    int[][] shapes = {{1, 1}, {3, 5}, {2, 3, 10}, {4, 40}, {1, 2, 2, 17}, {2, 300}};
+    int n = 0;
+    for (int[] shape : shapes) {
+      for (int set = 0; set < 4; set++) {
+        // Input scales from tiny (every difference within the radius) to large (most outputs -128).
+        float si = scale(r, 0.005, 2);
+        ModelBuilder b = new ModelBuilder();
+        Tensor x = QuantizedOracle.input(b, "x", DataType.INT8, si, zeroPoint(r, DataType.INT8), shape);
+        Tensor y = QuantizedOracle.tensor(b, "y", DataType.INT8, 16 / 256f, 127, shape);
+        b.operator(BuiltinOperator.LOG_SOFTMAX, null, List.of(x), List.of(y));
+        ORACLE.checkRandom("LOG_SOFTMAX int8 " + Shapes.str(shape) + " s_in " + si, b.output(y).build(), n++);
+      }
+    }
+    ModelBuilder wrong = new ModelBuilder();
+    Tensor wx = QuantizedOracle.input(wrong, "x", DataType.INT8, 0.1f, 0, 2, 5);
+    Tensor wy = QuantizedOracle.tensor(wrong, "y", DataType.INT8, 16 / 256f, 0, 2, 5);
+    wrong.operator(BuiltinOperator.LOG_SOFTMAX, null, List.of(wx), List.of(wy));
+    new KernelOracle("log softmax").checkRefused("LOG_SOFTMAX output zero point 0", wrong.output(wy).build(),
+        dev.litequant.InvalidModelException.class);
+    for (float si : new float[] {0.01f, 0.05f, 0.1f, 0.5f}) {
+      ModelBuilder b = new ModelBuilder();
+      Tensor x = QuantizedOracle.input(b, "x", DataType.INT8, si, 0, 1, 256);
+      Tensor y = QuantizedOracle.tensor(b, "y", DataType.INT8, 16 / 256f, 127, 1, 256);
+      b.operator(BuiltinOperator.LOG_SOFTMAX, null, List.of(x), List.of(y));
+      ORACLE.check("LOG_SOFTMAX int8 all codes s_in " + si, b.output(y).build(),
+          List.of(codes(DataType.INT8, new int[] {1, 256}, allCodes(DataType.INT8))));
     }
   }
 
