@@ -2,7 +2,6 @@ package dev.litequant.runtime.kernels;
 
 import static dev.litequant.runtime.kernels.QuantizedOracle.allCodes;
 import static dev.litequant.runtime.kernels.QuantizedOracle.codes;
-import static dev.litequant.runtime.kernels.QuantizedOracle.randomCodes;
 import static dev.litequant.runtime.kernels.QuantizedOracle.scale;
 import static dev.litequant.runtime.kernels.QuantizedOracle.zeroPoint;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -293,14 +292,12 @@ class QuantizedBinaryKernelsTest {
     // 6/4 = 1.5, 6/12 = 0.5, +-1/2 = +-0.5 exactly; in float 1/0.4f and 6/2.4f round to 2.5 too.
     // Half away from zero gives -1/2 -> -1 and -1/0.4f -> -3, where Java's Math.round gives 0 and -2.
     float[][] cases = {{4f, 0}, {12f, 0}, {2f, 0}, {2f, -3}, {0.4f, -3}, {2.4f, 1}};
-    int n = 0;
     for (float[] c : cases) {
       for (FusedActivation act : new FusedActivation[] {FusedActivation.RELU6, FusedActivation.RELU_N1_TO_1}) {
         Q qo = new Q(c[0], (int) c[1]);
         Q qi = new Q(c[0] / 4, 0);
         allPairsCase(BuiltinOperator.ADD, options(BuiltinOperator.ADD, act, null), DataType.INT8, qi, qi, qo, true,
             "ADD tie bound " + qo + " " + act);
-        n++;
       }
     }
   }
