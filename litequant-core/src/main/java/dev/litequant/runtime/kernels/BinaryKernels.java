@@ -29,7 +29,8 @@ import dev.litequant.runtime.RuntimeTensor;
 /**
  * Elementwise operators of two inputs with numpy broadcasting: arithmetic (float32, int32, int64)
  * and comparisons (bool output). Float semantics follow TensorFlow Lite's kernels, e.g. MAXIMUM is
- * {@code a > b ? a : b}, so a NaN in {@code a} loses and a NaN in {@code b} wins.
+ * {@code a > b ? a : b}, so a NaN in {@code a} loses and a NaN in {@code b} wins. Quantized operands
+ * (int8, uint8, int16) go to the integer kernels of {@link QuantizedBinaryKernels}.
  */
 public final class BinaryKernels {
   private BinaryKernels() {}
@@ -131,9 +132,9 @@ public final class BinaryKernels {
   }
 
   /** Element index maps of both inputs into the broadcast output, or null for the same shape. */
-  private record Layout(int size, int[] mapA, int[] mapB) {}
+  record Layout(int size, int[] mapA, int[] mapB) {}
 
-  private static Layout layout(OpContext ctx, RuntimeTensor a, RuntimeTensor b) {
+  static Layout layout(OpContext ctx, RuntimeTensor a, RuntimeTensor b) {
     int[] out = Shapes.broadcast(a.dims(), b.dims());
     if (out == null) {
       throw ctx.invalid("cannot broadcast " + a + " with " + b);
@@ -153,6 +154,9 @@ public final class BinaryKernels {
     if (a.type() != b.type() || out.type() != a.type()) {
       throw ctx.unsupported("mixed types " + a.type().displayName() + ", " + b.type().displayName() + " -> "
           + out.type().displayName());
+    }
+    if (Quantized.isQuantizedType(a.type())) {
+      return quantized(ctx, op, layout(ctx, a, b));
     }
     FusedActivations act = optionsTable == null ? FusedActivations.NONE
         : FusedActivations.of(ctx.options(optionsTable).getInt("fused_activation_function"));
@@ -177,6 +181,20 @@ public final class BinaryKernels {
         }
       };
       default -> throw ctx.unsupported(a.type().displayName() + " inputs (only float32, int32 and int64 here)");
+    };
+  }
+
+  /** int8, uint8 and int16 operands: the integer kernels of {@link QuantizedBinaryKernels}. */
+  private static Kernel quantized(OpContext ctx, Arith op, Layout l) {
+    return switch (op) {
+      case ADD_OP -> QuantizedBinaryKernels.addSub(ctx, false, l);
+      case SUB_OP -> QuantizedBinaryKernels.addSub(ctx, true, l);
+      case MUL_OP -> QuantizedBinaryKernels.mul(ctx, l);
+      case SQDIFF_OP -> QuantizedBinaryKernels.squaredDifference(ctx, l);
+      case MAX_OP -> QuantizedBinaryKernels.maxMin(ctx, true, l);
+      case MIN_OP -> QuantizedBinaryKernels.maxMin(ctx, false, l);
+      default -> throw ctx.unsupported(ctx.requireInput(0).type().displayName() + " inputs (quantized "
+          + ctx.operator().displayName() + " is not implemented)");
     };
   }
 
@@ -240,6 +258,9 @@ public final class BinaryKernels {
       throw ctx.invalid("must produce bool, not " + out.type().displayName());
     }
     Layout l = layout(ctx, a, b);
+    if ((a.type() == DataType.INT8 || a.type() == DataType.UINT8) && op != Compare.AND && op != Compare.OR) {
+      return QuantizedBinaryKernels.compare(ctx, op, l);
+    }
     boolean isFloat = a.type() == DataType.FLOAT32;
     return () -> {
       byte[] z = out.bytes();

@@ -17,7 +17,7 @@ import java.util.Locale;
  * Reference kernels of AVERAGE_POOL_2D, MAX_POOL_2D and L2_POOL_2D on NHWC float32 tensors, as
  * TensorFlow Lite computes them: windows placed like a convolution's ({@link ConvGeometry}), taps
  * outside the image skipped (so averages divide by the number of taps inside), then the fused
- * activation. Integer kernels can be added beside the float ones: {@link #prepare} is type-neutral.
+ * activation. AVERAGE and MAX also take int8, uint8 and int16 codes ({@link #quantized}).
  */
 public final class PoolingKernels {
   private PoolingKernels() {}
@@ -77,11 +77,64 @@ public final class PoolingKernels {
 
   static Kernel pool(OpContext ctx, Kind kind) {
     PoolParams p = prepare(ctx);
+    if (kind != Kind.L2 && Quantized.isQuantizedType(p.input().type())) {
+      return quantized(ctx, p, kind);
+    }
     if (p.input().type() != DataType.FLOAT32) {
       throw ctx.unsupported(p.input().type().displayName() + " " + kind.name().toLowerCase(Locale.ROOT)
           + " pooling (only float32 so far)");
     }
     return () -> runFloat(p, kind);
+  }
+
+  /**
+   * AVERAGE_POOL_2D and MAX_POOL_2D on int8, uint8 and int16 codes ({@code int8-arithmetic.md} 3.9):
+   * nothing is requantized, the average of the taps inside the image rounds half away from zero
+   * ({@code (sum +- n/2) / n} with C's truncating division), and the fused activation clamps at
+   * bounds quantized with the output's parameters. 2.6.2 assumes input and output share scale and
+   * zero point (checked only in debug builds), so differing ones are not refused here either.
+   */
+  static Kernel quantized(OpContext ctx, PoolParams p, Kind kind) {
+    RuntimeTensor out = p.output();
+    Quantized.Params po = Quantized.params(ctx, out, "output");
+    Quantized.params(ctx, p.input(), "input");
+    Quantized.Range range = Quantized.activationRange(ctx,
+        ctx.options("Pool2DOptions").getInt("fused_activation_function"), po, out.type());
+    return () -> runQuantized(p, kind, range);
+  }
+
+  static void runQuantized(PoolParams p, Kind kind, Quantized.Range range) {
+    Quantized.Codes x = Quantized.codes(p.input());
+    Quantized.Codes y = Quantized.codes(p.output());
+    int c = p.channels();
+    for (int b = 0; b < p.batches(); b++) {
+      for (int oy = 0; oy < p.outH(); oy++) {
+        int originY = p.rows().source(oy, 0);
+        int yStart = Math.max(0, -originY);
+        int yEnd = Math.min(p.filterH(), p.inH() - originY);
+        for (int ox = 0; ox < p.outW(); ox++) {
+          int originX = p.cols().source(ox, 0);
+          int xStart = Math.max(0, -originX);
+          int xEnd = Math.min(p.filterW(), p.inW() - originX);
+          int outBase = ((b * p.outH() + oy) * p.outW() + ox) * c;
+          int n = (yEnd - yStart) * (xEnd - xStart);
+          for (int ch = 0; ch < c; ch++) {
+            int acc = kind == Kind.MAX ? Integer.MIN_VALUE : 0;
+            for (int fy = yStart; fy < yEnd; fy++) {
+              int rowBase = (b * p.inH() + originY + fy) * p.inW();
+              for (int fx = xStart; fx < xEnd; fx++) {
+                int v = x.get((rowBase + originX + fx) * c + ch);
+                acc = kind == Kind.MAX ? Math.max(acc, v) : acc + v;
+              }
+            }
+            if (kind == Kind.AVERAGE) {
+              acc = acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;
+            }
+            y.set(outBase + ch, range.clamp(acc));
+          }
+        }
+      }
+    }
   }
 
   /** The reference float pooling: one output element at a time over the taps inside the image. */

@@ -11,6 +11,7 @@ import static dev.litequant.graph.BuiltinOperator.REDUCE_PROD;
 import static dev.litequant.graph.BuiltinOperator.SUM;
 
 import dev.litequant.graph.DataType;
+import dev.litequant.quant.QuantMath;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.KernelRegistry;
 import dev.litequant.runtime.OpContext;
@@ -26,7 +27,7 @@ import java.util.Locale;
  * <p>Like TensorFlow Lite's reference {@code Reduce}, each output starts at the reduction's initial
  * value and takes the input elements in row-major order, so MAX/MIN start from the lowest/highest
  * finite value and skip NaN, and integer sums wrap. MEAN of int32 sums in 64 bits and divides with
- * truncation toward zero.
+ * truncation toward zero. int8 and uint8 inputs follow 2.6.2's quantized paths ({@link #quantized}).
  */
 public final class ReductionKernels {
   private ReductionKernels() {}
@@ -115,6 +116,9 @@ public final class ReductionKernels {
     ReduceParams p = prepare(ctx);
     DataType type = p.input().type();
     boolean logical = r == Reducer.ANY || r == Reducer.ALL;
+    if (type == DataType.INT8 || type == DataType.UINT8) {
+      return quantized(ctx, p, r);
+    }
     if (logical != (type == DataType.BOOL)) {
       throw ctx.unsupported(type.displayName() + " input to " + name(r) + (logical ? " (needs bool)" : ""));
     }
@@ -125,6 +129,145 @@ public final class ReductionKernels {
       default -> throw ctx.unsupported(type.displayName() + " input to " + name(r)
           + " (only float32, int32 and int64 so far)");
     };
+  }
+
+  /**
+   * Reductions of int8 and uint8 codes, as 2.6.2 dispatches them ({@code int8-arithmetic.md}
+   * 3.10). REDUCE_MAX / REDUCE_MIN pick codes and ignore the quantization. MEAN takes the first of:
+   * <ol>
+   *   <li>int8, 4-D input, keep_dims, axes exactly {1, 2} in either order (for int8 also the
+   *       negative forms): the
+   *       integer kernel, MBQM of the offset sum by {@code s_in / s_out} (double), then a division
+   *       by the count rounding half away from zero; uint8 in that shape has its own kernel, with
+   *       a float-derived bias and multiplier {@code s_in / (n s_out)};
+   *   <li>input and output with equal scale and zero point: the sum of codes divided by the count
+   *       with truncation;
+   *   <li>otherwise the float path {@code round(mean * sc - zp_in * sc) + zp_out}, all in float.
+   * </ol>
+   * SUM with equal parameters adds the codes in the 8-bit type (wrapping); otherwise it rescales
+   * the sum in float and converts back to 8 bits without clamping, as 2.6.2's {@code
+   * QuantizedMeanOrSum} does.
+   */
+  static Kernel quantized(OpContext ctx, ReduceParams p, Reducer r) {
+    RuntimeTensor in = p.input();
+    RuntimeTensor out = p.output();
+    DataType type = in.type();
+    int qmin = Quantized.min(type);
+    int qmax = Quantized.max(type);
+    if (r == Reducer.MAX || r == Reducer.MIN) {
+      boolean max = r == Reducer.MAX;
+      return () -> {
+        Quantized.Codes x = Quantized.codes(in);
+        Quantized.Codes y = Quantized.codes(out);
+        int[] acc = new int[p.outputSize()];
+        Arrays.fill(acc, max ? qmin : qmax);
+        int[] target = p.target();
+        for (int i = 0; i < target.length; i++) {
+          int v = x.get(i);
+          acc[target[i]] = max ? Math.max(acc[target[i]], v) : Math.min(acc[target[i]], v);
+        }
+        for (int j = 0; j < acc.length; j++) {
+          y.set(j, acc[j]);
+        }
+      };
+    }
+    if (r != Reducer.MEAN && r != Reducer.SUM) {
+      throw ctx.unsupported(type.displayName() + " input to " + name(r));
+    }
+    Quantized.Params pi = Quantized.params(ctx, in, "input");
+    Quantized.Params po = Quantized.params(ctx, out, "output");
+    int n = p.count();
+    boolean sameParams = pi.scale() == po.scale() && pi.zeroPoint() == po.zeroPoint();
+    if (r == Reducer.MEAN && isSpatialMean(ctx, in)) {
+      int[] target = p.target();
+      if (type == DataType.INT8) {
+        QuantMath.Multiplier m = QuantMath.quantizeMultiplier((double) pi.scale() / (double) po.scale());
+        int zi = pi.zeroPoint();
+        int zo = po.zeroPoint();
+        return () -> {
+          int[] acc = sums(in, target, p.outputSize(), zi);
+          Quantized.Codes y = Quantized.codes(out);
+          for (int j = 0; j < acc.length; j++) {
+            int a = QuantMath.mbqm(acc[j], m.multiplier(), m.shift());
+            a = a > 0 ? (a + n / 2) / n : (a - n / 2) / n;
+            y.set(j, QuantMath.clamp(a + zo, qmin, qmax));
+          }
+        };
+      }
+      // uint8: optimized_ops::Mean, with the bias and the multiplier derived in float.
+      float temp = pi.zeroPoint() * pi.scale() / po.scale();
+      temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
+      int bias = po.zeroPoint() - (int) temp;
+      QuantMath.Multiplier m = QuantMath.quantizeMultiplier(pi.scale() / ((float) n * po.scale()));
+      return () -> {
+        int[] acc = sums(in, target, p.outputSize(), 0);
+        Quantized.Codes y = Quantized.codes(out);
+        for (int j = 0; j < acc.length; j++) {
+          y.set(j, QuantMath.clamp(QuantMath.mbqm(acc[j], m.multiplier(), m.shift()) + bias, qmin, qmax));
+        }
+      };
+    }
+    if (sameParams) {
+      return () -> {
+        int[] acc = sums(in, p.target(), p.outputSize(), 0);
+        Quantized.Codes y = Quantized.codes(out);
+        for (int j = 0; j < acc.length; j++) {
+          // MEAN: C division truncates; SUM: the codes were added in the 8-bit type, which wraps.
+          y.set(j, r == Reducer.MEAN ? (n > 0 ? acc[j] / n : 0) : acc[j]);
+        }
+      };
+    }
+    float sc = pi.scale() / po.scale();
+    int zo = po.zeroPoint();
+    if (r == Reducer.SUM) {
+      float bias = (float) -pi.zeroPoint() * sc * (float) n;
+      return () -> {
+        int[] acc = sums(in, p.target(), p.outputSize(), 0);
+        Quantized.Codes y = Quantized.codes(out);
+        for (int j = 0; j < acc.length; j++) {
+          int v = QuantMath.x86ToInt(QuantMath.roundHalfAwayFromZero((float) acc[j] * sc + bias)) + zo;
+          y.set(j, v);
+        }
+      };
+    }
+    float bias = (float) -pi.zeroPoint() * sc;
+    return () -> {
+      int[] acc = sums(in, p.target(), p.outputSize(), 0);
+      Quantized.Codes y = Quantized.codes(out);
+      for (int j = 0; j < acc.length; j++) {
+        float mean = (float) acc[j] / (float) n;
+        float v = QuantMath.roundHalfAwayFromZero(mean * sc + bias) + (float) zo;
+        v = Math.max(Math.min(v, (float) qmax), (float) qmin);
+        y.set(j, (int) v);
+      }
+    };
+  }
+
+  /** 2.6.2's first MEAN test: a 4-D input, keep_dims, and exactly the two axes 1 and 2. */
+  private static boolean isSpatialMean(OpContext ctx, RuntimeTensor in) {
+    if (in.rank() != 4 || !ctx.options("ReducerOptions").getBool("keep_dims")) {
+      return false;
+    }
+    int[] axes = ctx.knownInts(1);
+    if (axes.length != 2) {
+      return false;
+    }
+    // int8 accepts the negative forms (-3, -2); uint8 compares the axes as written (T: uint8 with
+    // {-3, -2} takes the truncating path).
+    boolean normalise = in.type() == DataType.INT8;
+    int a = normalise && axes[0] < 0 ? axes[0] + 4 : axes[0];
+    int b = normalise && axes[1] < 0 ? axes[1] + 4 : axes[1];
+    return (a == 1 && b == 2) || (a == 2 && b == 1);
+  }
+
+  /** Per-output sums of {@code code - offset} in int32. */
+  private static int[] sums(RuntimeTensor in, int[] target, int outputs, int offset) {
+    Quantized.Codes x = Quantized.codes(in);
+    int[] acc = new int[outputs];
+    for (int i = 0; i < target.length; i++) {
+      acc[target[i]] += x.get(i) - offset;
+    }
+    return acc;
   }
 
   private static String name(Reducer r) {

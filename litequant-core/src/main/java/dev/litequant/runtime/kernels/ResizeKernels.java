@@ -11,8 +11,10 @@ import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.RuntimeTensor;
 
 /**
- * RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR of NHWC float32 images to a constant [height, width],
- * with TensorFlow Lite's coordinate rules, computed in float as it does:
+ * RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR of NHWC images to a constant [height, width], with
+ * TensorFlow Lite's coordinate rules, computed in float as it does (nearest neighbour copies the
+ * codes of int8, uint8 and int16 images the same way; int8 and int16 bilinear use 2.6.2's integer
+ * kernel, {@link #bilinearInteger}):
  *
  * <ul>
  *   <li>scale = in / out, or (in - 1) / (out - 1) with align_corners and out > 1;
@@ -66,6 +68,10 @@ public final class ResizeKernels {
       throw ctx.invalid("has both align_corners and half_pixel_centers; with half_pixel_centers, align_corners "
           + "must be false");
     }
+    DataType type = p.input().type();
+    if (type == DataType.INT8 || type == DataType.INT16) {
+      return bilinearInteger(p);
+    }
     requireFloat(ctx, p, "RESIZE_BILINEAR");
     Axis rows = Axis.bilinear(p.inH(), p.outH(), p.alignCorners(), p.halfPixelCenters());
     Axis cols = Axis.bilinear(p.inW(), p.outW(), p.alignCorners(), p.halfPixelCenters());
@@ -74,7 +80,10 @@ public final class ResizeKernels {
 
   static Kernel nearest(OpContext ctx) {
     ResizeParams p = prepare(ctx, "ResizeNearestNeighborOptions", false);
-    requireFloat(ctx, p, "RESIZE_NEAREST_NEIGHBOR");
+    DataType type = p.input().type();
+    if (type != DataType.FLOAT32 && type != DataType.INT8 && type != DataType.UINT8 && type != DataType.INT16) {
+      throw ctx.unsupported(type.displayName() + " RESIZE_NEAREST_NEIGHBOR");
+    }
     int[] rows = nearestSources(p.inH(), p.outH(), p.alignCorners(), p.halfPixelCenters());
     int[] cols = nearestSources(p.inW(), p.outW(), p.alignCorners(), p.halfPixelCenters());
     return () -> runNearest(p, rows, cols);
@@ -157,10 +166,71 @@ public final class ResizeKernels {
     }
   }
 
-  /** A copy of whole pixels (all channels) from the chosen source positions. */
+  /**
+   * RESIZE_BILINEAR on int8 and int16 codes ({@code int8-arithmetic.md} 3.12): 2.6.2's integer
+   * kernel, with source coordinates in Q10 and the four weighted corners summed in 64 bits, rounded
+   * half away from zero to the code (no requantization: the output shares the input's scale).
+   */
+  static Kernel bilinearInteger(ResizeParams p) {
+    int[][] rows = integerAxis(p.inH(), p.outH(), p.alignCorners(), p.halfPixelCenters());
+    int[][] cols = integerAxis(p.inW(), p.outW(), p.alignCorners(), p.halfPixelCenters());
+    return () -> {
+      Quantized.Codes x = Quantized.codes(p.input());
+      Quantized.Codes y = Quantized.codes(p.output());
+      int c = p.channels();
+      int out = 0;
+      for (int b = 0; b < p.batches(); b++) {
+        for (int oy = 0; oy < p.outH(); oy++) {
+          int y0 = rows[1][oy];
+          int y1 = rows[2][oy];
+          long dy = rows[0][oy] - 1024L * y0;
+          for (int ox = 0; ox < p.outW(); ox++) {
+            int x0 = cols[1][ox];
+            int x1 = cols[2][ox];
+            long dx = cols[0][ox] - 1024L * x0;
+            int i00 = ((b * p.inH() + y0) * p.inW() + x0) * c;
+            int i10 = ((b * p.inH() + y1) * p.inW() + x0) * c;
+            int i01 = ((b * p.inH() + y0) * p.inW() + x1) * c;
+            int i11 = ((b * p.inH() + y1) * p.inW() + x1) * c;
+            for (int ch = 0; ch < c; ch++) {
+              long v = x.get(i00 + ch) * (1024 - dy) * (1024 - dx)
+                  + x.get(i10 + ch) * dy * (1024 - dx)
+                  + x.get(i01 + ch) * (1024 - dy) * dx
+                  + x.get(i11 + ch) * dy * dx;
+              long round = v > 0 ? 1L << 19 : -(1L << 19);
+              y.set(out++, (int) ((v + round) / (1L << 20)));
+            }
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * One axis of the integer bilinear resize: for each output position, the Q10 source coordinate
+   * ({@code [0]}), and the lower and upper source indices ({@code [1]}, {@code [2]}), with C's
+   * truncating division as 2.6.2 computes them.
+   */
+  static int[][] integerAxis(int in, int out, boolean alignCorners, boolean halfPixelCenters) {
+    int scale = alignCorners && out > 1 ? ((1 << 10) * (in - 1) + (out - 1) / 2) / (out - 1)
+        : ((1 << 10) * in + out / 2) / out;
+    int[][] r = new int[3][out];
+    for (int o = 0; o < out; o++) {
+      int v = halfPixelCenters ? o * scale + scale / 2 - (1 << 9) : o * scale;
+      r[0][o] = v;
+      r[1][o] = Math.max(v / (1 << 10), 0);
+      r[2][o] = Math.min((v + (1 << 10) - 1) / (1 << 10), in - 1);
+    }
+    return r;
+  }
+
+  /**
+   * A copy of whole pixels (all channels) from the chosen source positions, for any element type:
+   * quantized codes are copied as they are, so the output shares the input's quantization.
+   */
   public static void runNearest(ResizeParams p, int[] rows, int[] cols) {
-    float[] x = p.input().floats();
-    float[] y = p.output().floats();
+    Object x = Elements.array(p.input());
+    Object y = Elements.array(p.output());
     int c = p.channels();
     int out = 0;
     for (int b = 0; b < p.batches(); b++) {

@@ -8,6 +8,7 @@ import static dev.litequant.graph.BuiltinOperator.SOFTMAX;
 import dev.litequant.flatbuf.Table;
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.FusedActivation;
+import dev.litequant.quant.QuantMath;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.KernelRegistry;
 import dev.litequant.runtime.OpContext;
@@ -19,7 +20,9 @@ import dev.litequant.runtime.RuntimeTensor;
  * LOCAL_RESPONSE_NORMALIZATION (window of {@code radius} channels on each side). Any rank >= 1 is
  * accepted: TensorFlow Lite 2.6.2 refuses L2_NORMALIZATION above rank 4 and LOCAL_RESPONSE_NORMALIZATION
  * other than rank 4, but the last-axis rule means the same at every rank.
- * Float32 only so far; {@link #prepareRows} is type-neutral for the integer kernels to come.
+ * SOFTMAX and L2_NORMALIZATION also take int8 and uint8 codes ({@link #quantizedSoftmax}, {@link
+ * #quantizedL2Normalization}), LOG_SOFTMAX int8 ({@link QuantizedLogSoftmax}); the others are float32
+ * only.
  */
 public final class SoftmaxKernels {
   /** TensorFlow Lite's fixed L2_NORMALIZATION epsilon (a lower bound on the norm, not its square). */
@@ -68,11 +71,77 @@ public final class SoftmaxKernels {
 
   static Kernel softmax(OpContext ctx) {
     float beta = ctx.options("SoftmaxOptions").getFloat("beta");
+    DataType in = ctx.requireInput(0).type();
+    if (in == DataType.INT8 || in == DataType.UINT8) {
+      return quantizedSoftmax(ctx, prepareRows(ctx), beta);
+    }
     Rows r = prepareFloat(ctx, "SOFTMAX");
     return () -> runSoftmax(r, beta);
   }
 
+  /**
+   * SOFTMAX of int8 or uint8 codes to int8, uint8 or int16 ({@code int8-arithmetic.md} 3.13): the
+   * float table {@code T[255 - v] = exp(-s_in * beta * v)} built when preparing, a sequential float
+   * sum of {@code T[255 - (max - q)]} over the row, and each probability scaled by
+   * {@code 1 / (sum * s_out)}. int8 and int16 outputs round half away from zero and add the zero
+   * point; uint8 outputs truncate {@code p + 0.5} and ignore the zero point (2.6.2 on x86).
+   */
+  static Kernel quantizedSoftmax(OpContext ctx, Rows r, float beta) {
+    RuntimeTensor in = r.input();
+    RuntimeTensor out = r.output();
+    if (out.type() != in.type() && out.type() != DataType.INT16) {
+      throw ctx.invalid("has a " + in.type().displayName() + " input but a " + out.type().displayName()
+          + " output (int16 or the input's type)");
+    }
+    float inputScale = Quantized.params(ctx, in, "input").scale();
+    Quantized.Params po = Quantized.params(ctx, out, "output");
+    if (in.type() == DataType.INT8 && out.type() == DataType.INT8
+        && (po.zeroPoint() != -128 || Math.abs(po.scale() - 1.f / 256) > 0.001f * 1.f / 256)) {
+      // 2.6.2 checks this pair only (T: uint8 and int16 outputs take any parameters).
+      throw ctx.invalid("has int8 output scale " + po.scale() + " and zero point " + po.zeroPoint()
+          + "; TensorFlow Lite requires 1/256 (within 0.1%) and -128");
+    }
+    float[] table = new float[256];
+    float sc = -inputScale * beta;
+    for (int v = 0; v <= 255; v++) {
+      table[255 - v] = (float) Math.exp(sc * (float) v);
+    }
+    float outScale = po.scale();
+    int zo = po.zeroPoint();
+    boolean uint8Out = out.type() == DataType.UINT8;
+    int qmin = Quantized.min(out.type());
+    int qmax = Quantized.max(out.type());
+    int depth = r.depth();
+    int lowest = Quantized.min(in.type());
+    return () -> {
+      Quantized.Codes x = Quantized.codes(in);
+      Quantized.Codes y = Quantized.codes(out);
+      for (int row = 0; row < r.rows(); row++) {
+        int base = row * depth;
+        int max = lowest;
+        for (int c = 0; c < depth; c++) {
+          max = Math.max(max, x.get(base + c));
+        }
+        int offset = 255 - max;
+        float sum = 0f;
+        for (int c = 0; c < depth; c++) {
+          sum += table[offset + x.get(base + c)];
+        }
+        float inv = 1.0f / (sum * outScale);
+        for (int c = 0; c < depth; c++) {
+          float p = table[offset + x.get(base + c)] * inv;
+          int q = uint8Out ? QuantMath.x86ToInt(p + 0.5f)
+              : QuantMath.x86ToInt(QuantMath.roundHalfAwayFromZero(p)) + zo;
+          y.set(base + c, Math.max(Math.min(qmax, q), qmin));
+        }
+      }
+    };
+  }
+
   static Kernel logSoftmax(OpContext ctx) {
+    if (ctx.requireInput(0).type() == DataType.INT8) {
+      return QuantizedLogSoftmax.create(ctx, prepareRows(ctx));
+    }
     Rows r = prepareFloat(ctx, "LOG_SOFTMAX");
     return () -> runLogSoftmax(r);
   }
@@ -84,8 +153,99 @@ public final class SoftmaxKernels {
       throw ctx.unsupported("L2_NORMALIZATION with fused activation code " + act
           + " (TensorFlow Lite accepts only NONE)");
     }
+    DataType in = ctx.requireInput(0).type();
+    if (in == DataType.INT8 || in == DataType.UINT8) {
+      return quantizedL2Normalization(ctx, prepareRows(ctx));
+    }
     Rows r = prepareFloat(ctx, "L2_NORMALIZATION");
     return () -> runL2Normalization(r);
+  }
+
+  /**
+   * L2_NORMALIZATION of int8 or uint8 codes, 2.6.2's integer kernels: the sum of squared offset
+   * codes of a row gives an inverse square root as a Q31 multiplier and shift ({@link
+   * #invSqrtMultiplier}); int8 then scales each offset code by it with a further left shift of 7
+   * (output scale 1/128, zero point 0), uint8 scales {@code 128 * d} and adds 128.
+   */
+  static Kernel quantizedL2Normalization(OpContext ctx, Rows r) {
+    RuntimeTensor in = r.input();
+    RuntimeTensor out = r.output();
+    if (out.type() != in.type()) {
+      throw ctx.invalid("has a " + in.type().displayName() + " input but a " + out.type().displayName() + " output");
+    }
+    int zi = Quantized.params(ctx, in, "input").zeroPoint();
+    Quantized.Params po = Quantized.params(ctx, out, "output");
+    boolean int8 = in.type() == DataType.INT8;
+    if (po.scale() != 1.0 / 128 || po.zeroPoint() != (int8 ? 0 : 128)) {
+      throw ctx.invalid("has output scale " + po.scale() + " and zero point " + po.zeroPoint()
+          + "; TensorFlow Lite requires 1/128 and " + (int8 ? 0 : 128));
+    }
+    int depth = r.depth();
+    return () -> {
+      Quantized.Codes x = Quantized.codes(in);
+      Quantized.Codes y = Quantized.codes(out);
+      for (int row = 0; row < r.rows(); row++) {
+        int base = row * depth;
+        int squares = 0;
+        for (int c = 0; c < depth; c++) {
+          int d = x.get(base + c) - zi;
+          squares += d * d;
+        }
+        QuantMath.Multiplier m = invSqrtMultiplier(squares, -1);
+        for (int c = 0; c < depth; c++) {
+          int d = x.get(base + c) - zi;
+          int v = int8 ? QuantMath.mbqm(d, m.multiplier(), m.shift() + 7)
+              : 128 + QuantMath.mbqmSmallerThanOneExp(128 * d, m.multiplier(), m.shift());
+          y.set(base + c, QuantMath.clamp(v, int8 ? -128 : 0, int8 ? 127 : 255));
+        }
+      }
+    };
+  }
+
+  /**
+   * TensorFlow Lite's {@code GetInvSqrtQuantizedMultiplierExp}: 1/sqrt(input) as a Q31 multiplier
+   * and shift, by five Newton-Raphson steps in gemmlowp's Q3.28 fixed point (products are SRDHM,
+   * rescales saturating shifts, subtraction wraps). Inputs 0 and 1 give (INT32_MAX, 0).
+   */
+  static QuantMath.Multiplier invSqrtMultiplier(int input, int reverseShift) {
+    if (input <= 1) {
+      return new QuantMath.Multiplier(Integer.MAX_VALUE, 0);
+    }
+    int shift = 11;
+    while (input >= (1 << 29)) {
+      input /= 4;
+      shift++;
+    }
+    int maxLeftShiftBitPairs = (Integer.numberOfLeadingZeros(input) - 1) / 2;
+    int leftShiftBitPairs = maxLeftShiftBitPairs - 1;
+    shift -= leftShiftBitPairs;
+    input <<= 2 * leftShiftBitPairs;
+    int fixedInput = input >> 1;
+    int halfInput = QuantMath.rdbpot(fixedInput, 1);
+    int halfThree = (1 << 28) + (1 << 27);
+    int x = 1 << 28;
+    for (int i = 0; i < 5; i++) {
+      int x3 = saturatingShiftLeft(QuantMath.srdhm(QuantMath.srdhm(x, x), x), 6);
+      x = saturatingShiftLeft(QuantMath.srdhm(halfThree, x) - QuantMath.srdhm(halfInput, x3), 3);
+    }
+    int multiplier = QuantMath.srdhm(x, 1518500250);
+    if (shift < 0) {
+      multiplier <<= -shift;
+      shift = 0;
+    }
+    return new QuantMath.Multiplier(multiplier, shift * reverseShift);
+  }
+
+  /** gemmlowp's {@code SaturatingRoundingMultiplyByPOT} for a positive exponent. */
+  private static int saturatingShiftLeft(int x, int exponent) {
+    int threshold = (1 << (31 - exponent)) - 1;
+    if (x > threshold) {
+      return Integer.MAX_VALUE;
+    }
+    if (x < -threshold) {
+      return Integer.MIN_VALUE;
+    }
+    return x << exponent;
   }
 
   static Kernel localResponseNormalization(OpContext ctx) {

@@ -29,6 +29,7 @@ import static dev.litequant.graph.BuiltinOperator.TANH;
 
 import dev.litequant.graph.DataType;
 import dev.litequant.runtime.Kernel;
+import dev.litequant.runtime.KernelFactory;
 import dev.litequant.runtime.KernelRegistry;
 import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.RuntimeTensor;
@@ -36,6 +37,7 @@ import dev.litequant.runtime.RuntimeTensor;
 /**
  * Elementwise operators of one input: math functions and activations (float32), a few integer
  * ones (ABS, NEG, SQUARE on int32/int64), LOGICAL_NOT, CAST, and PRELU (with a broadcast alpha).
+ * Quantized inputs of the activations go to {@link QuantizedUnaryKernels}.
  */
 public final class UnaryKernels {
   private UnaryKernels() {}
@@ -60,19 +62,31 @@ public final class UnaryKernels {
     b.add(CEIL, 1, ctx -> math(ctx, x -> (float) Math.ceil(x), null));
     b.add(ROUND, 1, ctx -> math(ctx, UnaryKernels::roundHalfToEven, null));
     b.add(SIGN, 1, ctx -> math(ctx, Math::signum, Long::signum));
-    b.add(LOGISTIC, 3, ctx -> math(ctx, x -> (float) (1.0 / (1.0 + Math.exp(-x))), null));
-    b.add(TANH, 3, ctx -> math(ctx, x -> (float) Math.tanh(x), null));
-    b.add(RELU, 3, ctx -> math(ctx, x -> Math.max(0f, x), null));
-    b.add(RELU6, 3, ctx -> math(ctx, x -> Math.min(Math.max(0f, x), 6f), null));
-    b.add(RELU_N1_TO_1, 1, ctx -> math(ctx, x -> Math.min(Math.max(-1f, x), 1f), null));
+    b.add(LOGISTIC, 3, orQuantized(ctx -> math(ctx, x -> (float) (1.0 / (1.0 + Math.exp(-x))), null),
+        ctx -> QuantizedUnaryKernels.lookupActivation(ctx, true)));
+    b.add(TANH, 3, orQuantized(ctx -> math(ctx, x -> (float) Math.tanh(x), null),
+        ctx -> QuantizedUnaryKernels.lookupActivation(ctx, false)));
+    b.add(RELU, 3, orQuantized(ctx -> math(ctx, x -> Math.max(0f, x), null),
+        ctx -> QuantizedUnaryKernels.reluX(ctx, 0f, Float.POSITIVE_INFINITY)));
+    b.add(RELU6, 3, orQuantized(ctx -> math(ctx, x -> Math.min(Math.max(0f, x), 6f), null),
+        ctx -> QuantizedUnaryKernels.reluX(ctx, 0f, 6f)));
+    b.add(RELU_N1_TO_1, 1, orQuantized(ctx -> math(ctx, x -> Math.min(Math.max(-1f, x), 1f), null),
+        ctx -> QuantizedUnaryKernels.reluX(ctx, -1f, 1f)));
     b.add(RELU_0_TO_1, 1, ctx -> math(ctx, x -> Math.min(Math.max(0f, x), 1f), null));
-    b.add(HARD_SWISH, 1, ctx -> math(ctx, x -> x * Math.min(6f, Math.max(0f, x + 3f)) / 6f, null));
+    b.add(HARD_SWISH, 1, orQuantized(ctx -> math(ctx, x -> x * Math.min(6f, Math.max(0f, x + 3f)) / 6f, null),
+        QuantizedUnaryKernels::hardSwish));
     b.add(ELU, 1, ctx -> math(ctx, x -> x < 0 ? (float) Math.expm1(x) : x, null));
     b.add(LEAKY_RELU, 2, UnaryKernels::leakyRelu);
     b.add(GELU, 2, UnaryKernels::gelu);
-    b.add(PRELU, 1, UnaryKernels::prelu);
+    b.add(PRELU, 1, orQuantized(UnaryKernels::prelu, QuantizedUnaryKernels::prelu));
     b.add(LOGICAL_NOT, 1, UnaryKernels::logicalNot);
     b.add(CAST, 1, UnaryKernels::cast);
+  }
+
+  /** The float kernel, or the integer one when input 0 holds quantized codes (int8, uint8, int16). */
+  private static KernelFactory orQuantized(KernelFactory floatKernel, KernelFactory quantizedKernel) {
+    return ctx -> Quantized.isQuantizedType(ctx.requireInput(0).type()) ? quantizedKernel.create(ctx)
+        : floatKernel.create(ctx);
   }
 
   /** A float function, optionally also defined on int32/int64. */
@@ -128,6 +142,9 @@ public final class UnaryKernels {
 
   static Kernel leakyRelu(OpContext ctx) {
     float alpha = ctx.options("LeakyReluOptions").getFloat("alpha");
+    if (Quantized.isQuantizedType(ctx.requireInput(0).type())) {
+      return QuantizedUnaryKernels.leakyRelu(ctx, alpha);
+    }
     return math(ctx, x -> x > 0 ? x : x * alpha, null);
   }
 
