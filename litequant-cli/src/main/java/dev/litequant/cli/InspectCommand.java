@@ -25,19 +25,21 @@ import picocli.CommandLine.Spec;
     name = "inspect",
     mixinStandardHelpOptions = true,
     description = {
-      "Summarise a .tflite model: its signatures and subgraphs with their inputs and outputs,",
-      "operator counts with versions, tensor types of constants and activations, how the weights",
-      "are quantized (per-tensor or per-channel, on which axis), and where the bytes go.",
+      "Summarise a .tflite model: its signatures and subgraphs with their inputs",
+      "and outputs, operator counts with versions, tensor types of constants and",
+      "activations, how the weights are quantized (per tensor or per channel, on",
+      "which axis), and where the bytes go.",
       "",
-      "The model is fully verified while it is read: a truncated or corrupted file, or one whose",
-      "graph is inconsistent, is reported with what is wrong and where (exit code 2)."
+      "The model is fully verified while it is read: a truncated or corrupted",
+      "file, or one whose graph is inconsistent, is reported with what is wrong",
+      "and where (exit code 2)."
     },
     footer = {
       "",
       "Examples:",
       "  litequant inspect model.tflite",
       "  litequant inspect --json model.tflite | jq '.operators'",
-      "  litequant inspect --all model_int8.tflite      # list every quantized constant"
+      "  litequant inspect --all model_int8.tflite   # every quantized constant"
     })
 final class InspectCommand implements Callable<Integer> {
   private static final int DEFAULT_WEIGHT_ROWS = 20;

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     subcommands = {InspectCommand.class, QuantizeCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
-      "Exit codes: 0 success, 2 bad input or options (the message says what and where), 1 internal error.",
+      "Exit codes: 0 success; 2 bad input or options (the message says what is",
+      "wrong and where); 1 internal error.",
       "Set LITEQUANT_DEBUG=1 to print stack traces."
     })
 public final class Main implements Runnable {

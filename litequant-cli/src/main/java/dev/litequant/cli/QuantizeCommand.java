@@ -30,34 +30,42 @@ import picocli.CommandLine.Spec;
       "Quantize a float .tflite model after training.",
       "",
       "Modes:",
-      "  int8       full integer with float fallback: int8 weights (symmetric, per channel for",
-      "             convolutions) and int8 activations calibrated on --data; operators without",
-      "             an int8 kernel stay float between DEQUANTIZE and QUANTIZE. Float I/O unless",
-      "             --input-type/--output-type say otherwise.",
-      "  int8-only  every operator int8, or an error listing those that cannot be (for Edge TPUs",
-      "             and microcontrollers); usually with --input-type int8 --output-type int8.",
+      "  int8       full integer with float fallback: int8 weights (symmetric, per",
+      "             channel for convolutions) and int8 activations calibrated on",
+      "             --data; operators without an int8 kernel stay float between",
+      "             DEQUANTIZE and QUANTIZE. Float I/O unless --input-type or",
+      "             --output-type say otherwise.",
+      "  int8-only  every operator int8, or an error listing those that cannot be",
+      "             (for Edge TPUs and microcontrollers); usually with",
+      "             --input-type int8 --output-type int8.",
       "",
-      "Calibration runs the float model on every sample of --data in LiteQuant's interpreter and",
-      "records each tensor's minimum and maximum (100 to 500 representative samples are typical).",
-      "The output file is written atomically: it appears complete or not at all."
+      "Calibration runs the float model on every sample of --data in LiteQuant's",
+      "interpreter and records each tensor's minimum and maximum (100 to 500",
+      "representative samples are typical). The output file is written",
+      "atomically: it appears complete or not at all.",
+      ""
     },
     footer = {
       "",
       "DATA is one of:",
       "  FILE.npy    samples stacked along the first axis, for a model with one input",
       "              (a [500, 28, 28, 1] float32 array for a [1, 28, 28, 1] input)",
-      "  FILE.npz    arrays keyed by input name (np.savez('data.npz', image=x, mask=m));",
+      "  FILE.npz    arrays keyed by input name",
+      "              (np.savez('data.npz', image=x, mask=m));",
       "              for a model with several signatures, keys SIGNATURE/INPUT",
       "  random:N    N synthetic samples, uniform in [0, 1): only for trying the tool",
       "",
       "Examples:",
-      "  litequant quantize model.tflite -o model_int8.tflite --mode int8 --data calib.npy",
-      "  litequant quantize model.tflite -o model_edge.tflite --mode int8-only --data calib.npz \\",
-      "      --input-type int8 --output-type int8",
-      "  litequant quantize model.tflite -o q.tflite --mode int8 --data random:100 --keep-float SOFTMAX",
-      "  litequant quantize model.tflite -o q.tflite --mode int8 --data calib.npy --keep-float '.*/logits.*'"
+      "  litequant quantize model.tflite -o model_int8.tflite \\",
+      "      --mode int8 --data calib.npy",
+      "  litequant quantize model.tflite -o model_edge.tflite \\",
+      "      --mode int8-only --data calib.npz --input-type int8 --output-type int8",
+      "  litequant quantize model.tflite -o q.tflite --mode int8 --data random:100 \\",
+      "      --keep-float SOFTMAX --keep-float '.*/logits.*'"
     })
 final class QuantizeCommand implements Callable<Integer> {
+  private static final int MAX_LISTED = 12;
+
   @Parameters(paramLabel = "MODEL", description = "The float .tflite model.")
   Path model;
 
@@ -148,18 +156,37 @@ final class QuantizeCommand implements Callable<Integer> {
     long removed = r.operators().stream().filter(d -> d.outcome() == OperatorDecision.Outcome.REMOVED).count();
     out.printf(Locale.ROOT, "  operators: %d int8, %d float%s%n", r.quantizedCount(), floats.size(),
         removed > 0 ? ", " + removed + " constant DEQUANTIZE folded into weights" : "");
-    if (!floats.isEmpty()) {
-      Map<String, List<Integer>> byReason = new TreeMap<>();
-      for (OperatorDecision d : floats) {
-        byReason.computeIfAbsent(d.op() + ": " + d.reason(), k -> new ArrayList<>()).add(d.index());
-      }
-      byReason.forEach((reason, ops) -> out.println("    float " + reason + " (operator" + (ops.size() > 1 ? "s " : " ")
-          + ops.toString().replaceAll("[\\[\\]]", "") + ")"));
+    Map<String, Map<Integer, List<Integer>>> byReason = new TreeMap<>();
+    for (OperatorDecision d : floats) {
+      byReason.computeIfAbsent(d.op() + ": " + withoutTensorName(d.reason()), k -> new TreeMap<>())
+          .computeIfAbsent(d.subgraph(), k -> new ArrayList<>()).add(d.index());
     }
+    byReason.forEach((reason, where) -> out.println("    float " + reason + " (" + where(where) + ")"));
     for (String w : r.warnings()) {
       out.println("  warning: " + w);
     }
     out.println("  wrote " + output);
+  }
+
+  /** "kept float (--keep-float X matches 'name')" names one tensor; the summary groups by selector. */
+  private static String withoutTensorName(String reason) {
+    int i = reason.indexOf(" matches '");
+    return i < 0 ? reason : reason.substring(0, i) + ")";
+  }
+
+  private static String where(Map<Integer, List<Integer>> bySubgraph) {
+    List<String> parts = new ArrayList<>();
+    bySubgraph.forEach((subgraph, ops) -> {
+      String list = ops.size() <= MAX_LISTED ? join(ops)
+          : join(ops.subList(0, MAX_LISTED)) + " and " + (ops.size() - MAX_LISTED) + " more";
+      parts.add((bySubgraph.size() > 1 ? "subgraph " + subgraph + ": " : "") + "operator"
+          + (ops.size() > 1 ? "s " : " ") + list);
+    });
+    return String.join("; ", parts);
+  }
+
+  private static String join(List<Integer> ops) {
+    return String.join(", ", ops.stream().map(String::valueOf).toList());
   }
 
   private static QuantizationMode parseMode(String s) {
