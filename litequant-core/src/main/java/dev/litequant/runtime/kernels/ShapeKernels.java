@@ -36,6 +36,7 @@ public final class ShapeKernels {
     b.add(SHAPE, 1, ShapeKernels::shape);
     FillKernels.register(b);
     RearrangeKernels.register(b);
+    BatchSpaceKernels.register(b);
     SliceKernels.register(b);
     PadKernels.register(b);
     ConcatSplitKernels.register(b);
