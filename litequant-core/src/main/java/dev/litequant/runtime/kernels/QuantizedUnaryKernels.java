@@ -1,5 +1,6 @@
 package dev.litequant.runtime.kernels;
 
+import dev.litequant.InvalidArgumentException;
 import dev.litequant.graph.DataType;
 import dev.litequant.quant.QuantMath;
 import dev.litequant.quant.QuantMath.Multiplier;
@@ -13,8 +14,8 @@ import dev.litequant.runtime.kernels.Quantized.Range;
 /**
  * Reference kernels of the quantized activations, bit-exact with TensorFlow Lite 2.6.2 on x86-64
  * ({@code int8-arithmetic.md}, sections 3.15 and 3.17 to 3.20): RELU, RELU6, RELU_N1_TO_1,
- * LEAKY_RELU, PRELU and HARD_SWISH in integer arithmetic, LOGISTIC and TANH through the 256-entry
- * table 2.6.2 builds in float when it prepares the operator.
+ * LEAKY_RELU, PRELU, HARD_SWISH, ABS and RSQRT in integer arithmetic, LOGISTIC and TANH through
+ * the 256-entry table 2.6.2 builds in float when it prepares the operator.
  */
 final class QuantizedUnaryKernels {
   private QuantizedUnaryKernels() {}
@@ -211,6 +212,84 @@ final class QuantizedUnaryKernels {
       return Short.MAX_VALUE;
     }
     return (short) ((a * b) / (1 << 15));
+  }
+
+  private static void requireInt8(OpContext ctx, RuntimeTensor in, RuntimeTensor out) {
+    requireSameType(ctx, in, out, false);
+    if (in.type() != DataType.INT8) {
+      throw ctx.unsupported(in.type().displayName() + " " + ctx.operator().displayName() + " (int8 only)");
+    }
+  }
+
+  /**
+   * ABS int8 (2.6.2's {@code elementwise.cc}): {@code |q - zp_in|}, requantized by {@code s_in /
+   * s_out} (float quotient) unless the two scales are equal, plus {@code zp_out}, clamped.
+   */
+  static Kernel abs(OpContext ctx) {
+    RuntimeTensor in = ctx.requireInput(0);
+    RuntimeTensor out = ctx.output(0);
+    requireInt8(ctx, in, out);
+    ctx.setOutputShape(0, in.dims());
+    Params pi = Quantized.params(ctx, in, "input");
+    Params po = Quantized.params(ctx, out, "output");
+    boolean rescale = pi.scale() != po.scale();
+    Multiplier m = QuantMath.quantizeMultiplier(pi.scale() / po.scale());
+    Range range = Quantized.fullRange(out.type());
+    int zi = pi.zeroPoint();
+    int zo = po.zeroPoint();
+    return table(in, out, q -> {
+      int magnitude = Math.abs(q - zi);
+      return range.clamp((rescale ? QuantMath.mbqm(magnitude, m.multiplier(), m.shift()) : magnitude) + zo);
+    });
+  }
+
+  /** The 20 fraction bits RSQRT int8 keeps between its two rescalings. */
+  private static final int RSQRT_FRACTION_BITS = 20;
+
+  /**
+   * RSQRT int8 (2.6.2's {@code elementwise.cc}): 1/sqrt of the offset code {@code d = q - zp_in} as
+   * a fixed-point multiplier ({@link SoftmaxKernels#invSqrtMultiplier}), applied to 1 with 20
+   * fraction bits, then rescaled by {@code 1 / (sqrt(s_in) * s_out)} (float product, double
+   * quotient). {@code d = 0} gives 127. A code below the input zero point (a negative input) is a
+   * run-time error, as in 2.6.2.
+   */
+  static Kernel rsqrt(OpContext ctx) {
+    RuntimeTensor in = ctx.requireInput(0);
+    RuntimeTensor out = ctx.output(0);
+    requireInt8(ctx, in, out);
+    ctx.setOutputShape(0, in.dims());
+    Params pi = Quantized.params(ctx, in, "input");
+    Params po = Quantized.params(ctx, out, "output");
+    Multiplier m = QuantMath.quantizeMultiplier(1.0 / ((float) Math.sqrt(pi.scale()) * po.scale()));
+    Range range = Quantized.fullRange(out.type());
+    int zi = pi.zeroPoint();
+    int zo = po.zeroPoint();
+    byte[] lut = new byte[256];
+    for (int q = zi; q <= Quantized.max(in.type()); q++) {
+      int d = q - zi;
+      int y;
+      if (d == 0) {
+        y = range.hi();
+      } else {
+        Multiplier inverse = SoftmaxKernels.invSqrtMultiplier(d, -1);
+        int fixed = QuantMath.mbqm(1, inverse.multiplier(), inverse.shift() + RSQRT_FRACTION_BITS);
+        y = range.clamp(QuantMath.mbqm(fixed, m.multiplier(), m.shift() - RSQRT_FRACTION_BITS) + zo);
+      }
+      lut[q & 0xFF] = (byte) y;
+    }
+    String where = "Operator " + ctx.operatorIndex() + " (RSQRT)";
+    return () -> {
+      byte[] x = in.bytes();
+      byte[] o = out.bytes();
+      int n = in.size();
+      for (int i = 0; i < n; i++) {
+        if (x[i] < zi) {
+          throw new InvalidArgumentException(where + " got code " + x[i] + " below the input zero point " + zi
+              + " (a negative value); RSQRT is only defined for positive values.");
+        }
+        o[i] = lut[x[i] & 0xFF];
+      }
+    };
   }
 
   /** A float function of the dequantized input: LOGISTIC or TANH. */

@@ -37,7 +37,7 @@ import dev.litequant.runtime.RuntimeTensor;
 /**
  * Elementwise operators of one input: math functions and activations (float32), a few integer
  * ones (ABS, NEG, SQUARE on int32/int64), LOGICAL_NOT, CAST, and PRELU (with a broadcast alpha).
- * Quantized inputs of the activations go to {@link QuantizedUnaryKernels}.
+ * Quantized inputs of the activations, ABS and RSQRT go to {@link QuantizedUnaryKernels}.
  */
 public final class UnaryKernels {
   private UnaryKernels() {}
@@ -49,13 +49,14 @@ public final class UnaryKernels {
   }
 
   public static void register(KernelRegistry.Builder b) {
-    b.add(ABS, 4, ctx -> math(ctx, Math::abs, Math::abs));
+    b.add(ABS, 4, orQuantized(ctx -> math(ctx, Math::abs, Math::abs), QuantizedUnaryKernels::abs));
     b.add(NEG, 1, ctx -> math(ctx, x -> -x, x -> -x));
     b.add(SQUARE, 1, ctx -> math(ctx, x -> x * x, x -> x * x));
     b.add(EXP, 1, ctx -> math(ctx, x -> (float) Math.exp(x), null));
     b.add(LOG, 1, ctx -> math(ctx, x -> (float) Math.log(x), null));
     b.add(SQRT, 1, ctx -> math(ctx, x -> (float) Math.sqrt(x), null));
-    b.add(RSQRT, 2, ctx -> math(ctx, x -> 1f / (float) Math.sqrt(x), null));
+    b.add(RSQRT, 2, orQuantized(ctx -> math(ctx, x -> 1f / (float) Math.sqrt(x), null),
+        QuantizedUnaryKernels::rsqrt));
     b.add(SIN, 1, ctx -> math(ctx, x -> (float) Math.sin(x), null));
     b.add(COS, 1, ctx -> math(ctx, x -> (float) Math.cos(x), null));
     b.add(FLOOR, 1, ctx -> math(ctx, x -> (float) Math.floor(x), null));
