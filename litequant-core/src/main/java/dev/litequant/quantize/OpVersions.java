@@ -37,6 +37,7 @@ public final class OpVersions {
       {BuiltinOperator.SPLIT_V, 2}, {BuiltinOperator.QUANTIZE, 2}, {BuiltinOperator.HARD_SWISH, 1},
       {BuiltinOperator.BATCH_MATMUL, 4}, {BuiltinOperator.BROADCAST_TO, 3}, {BuiltinOperator.REVERSE_V2, 3},
       {BuiltinOperator.PRELU, 1}, {BuiltinOperator.ABS, 4}, {BuiltinOperator.RSQRT, 2},
+      {BuiltinOperator.BATCH_TO_SPACE_ND, 3}, {BuiltinOperator.SPACE_TO_BATCH_ND, 3}, {BuiltinOperator.GATHER_ND, 3},
     };
     for (Object[] row : max) {
       TFLITE_2_6_2_MAX.put((BuiltinOperator) row[0], (Integer) row[1]);
@@ -204,6 +205,11 @@ public final class OpVersions {
       case DEPTH_TO_SPACE:
       case SPACE_TO_DEPTH:
         return int8 ? 2 : 1;
+      case BATCH_TO_SPACE_ND:
+      case SPACE_TO_BATCH_ND:
+        return op.input(0) != null && op.input(0).shape().rank() != 4 ? 3 : int8 ? 2 : 1;
+      case GATHER_ND:
+        return int16 ? 3 : 1;
       case ABS:
         return int16 ? 3 : int8 || i0 == DataType.UINT8 ? 2 : 1;
       default:
