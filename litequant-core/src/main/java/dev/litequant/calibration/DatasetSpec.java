@@ -143,7 +143,7 @@ public final class DatasetSpec {
         stacks.put(input.getKey(), s);
       }
       total += count;
-      Iterable<Map<String, TensorValue>> samples = named(ep.key(), stacks, count).named();
+      Iterable<Map<String, TensorValue>> samples = samples(stacks, count);
       if (multi) {
         perSignature.put(ep.key(), samples);
       } else {
@@ -169,6 +169,13 @@ public final class DatasetSpec {
   }
 
   private static RepresentativeDataset named(String signature, Map<String, SampleStack> stacks, int count) {
+    java.util.Collection<Map<String, TensorValue>> samples = samples(stacks, count);
+    return signature == null ? RepresentativeDataset.ofNamedSamples(samples)
+        : RepresentativeDataset.perSignature(Map.of(signature, samples));
+  }
+
+  /** Sample i of every stack, keyed by input name, produced lazily. */
+  private static java.util.Collection<Map<String, TensorValue>> samples(Map<String, SampleStack> stacks, int count) {
     Iterable<Map<String, TensorValue>> samples = () -> new Iterator<>() {
       int i;
 
@@ -188,8 +195,7 @@ public final class DatasetSpec {
         return m;
       }
     };
-    return signature == null ? RepresentativeDataset.ofNamedSamples(sized(samples, count))
-        : RepresentativeDataset.perSignature(Map.of(signature, sized(samples, count)));
+    return sized(samples, count);
   }
 
   /** A lazily produced collection whose size is known (for progress reports). */

@@ -37,11 +37,35 @@ final class AssignActivationParams {
             q = c.params.get(op.input(same.input()));
           } else {
             q = fromRange(c, g, out);
+            if (spec.output() instanceof OutputRule.Calibrated calibrated) {
+              q = atLeast(q, calibrated.minScale(largestInputScale(c, op, spec)));
+            }
           }
           c.params.put(out, q);
         }
       }
     }
+  }
+
+  private static double largestInputScale(QuantizationContext c, Operator op, OpQuantSpec spec) {
+    double largest = 0;
+    for (int k = 0; k < op.inputs().size(); k++) {
+      Tensor t = op.input(k);
+      if (t != null && spec.role(k) == InputRole.ACTIVATION) {
+        largest = Math.max(largest, c.params.get(t).scale());
+      }
+    }
+    return largest;
+  }
+
+  /** Widens the range the parameters represent, about zero, until the scale reaches the floor. */
+  static Quantization atLeast(Quantization q, double minScale) {
+    if (q.scale() >= minScale) {
+      return q;
+    }
+    double lo = (QuantParams.INT8_MIN - q.zeroPoint()) * minScale;
+    double hi = (QuantParams.INT8_MAX - q.zeroPoint()) * minScale;
+    return QuantParams.asymmetric((float) lo, (float) hi);
   }
 
   private static Quantization fromRange(QuantizationContext c, Subgraph g, Tensor t) {

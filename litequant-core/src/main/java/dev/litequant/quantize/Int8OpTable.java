@@ -47,9 +47,14 @@ public final class Int8OpTable {
     withBias(t, BuiltinOperator.FULLY_CONNECTED, List.of(ACTIVATION, WEIGHT_DENSE, BIAS), 0, 1);
     withBias(t, BuiltinOperator.TRANSPOSE_CONV, List.of(PASS, WEIGHT_AXIS_0, ACTIVATION, BIAS), 2, 1);
 
-    // Free output parameters.
-    for (BuiltinOperator op : List.of(BuiltinOperator.ADD, BuiltinOperator.SUB, BuiltinOperator.MUL,
-        BuiltinOperator.SQUARED_DIFFERENCE, BuiltinOperator.BATCH_MATMUL, BuiltinOperator.PRELU)) {
+    // Free output parameters. The floors keep 2.6.2's output multipliers below 0.5: ADD/SUB need
+    // 2 max(s_in) / (2^20 s_out) < 1, SQUARED_DIFFERENCE (2 max(s_in))^2 / (2^14 s_out) < 1.
+    for (BuiltinOperator op : List.of(BuiltinOperator.ADD, BuiltinOperator.SUB)) {
+      add(t, op, List.of(ACTIVATION, ACTIVATION), false, new OutputRule.Calibrated(Math.scalb(1.0, -18), 1));
+    }
+    add(t, BuiltinOperator.SQUARED_DIFFERENCE, List.of(ACTIVATION, ACTIVATION), false,
+        new OutputRule.Calibrated(Math.scalb(1.0, -11), 2));
+    for (BuiltinOperator op : List.of(BuiltinOperator.MUL, BuiltinOperator.BATCH_MATMUL, BuiltinOperator.PRELU)) {
       add(t, op, List.of(ACTIVATION, ACTIVATION), false, calibrated);
     }
     for (BuiltinOperator op : List.of(BuiltinOperator.MEAN, BuiltinOperator.SUM)) {

@@ -146,6 +146,7 @@ public final class Quantizer {
     RewriteModelIo.apply(c);
     FinishModel.apply(c);
     byte[] out = ModelWriter.write(model);
+    VerifyQuantizedModel.apply(out);
     warnings.addAll(c.warnings);
     long end = System.nanoTime();
     c.decisions.sort(java.util.Comparator.comparingInt(OperatorDecision::subgraph)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.litequant.UnsupportedModelException;
 import dev.litequant.calibration.DatasetSpec;
+import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
 import dev.litequant.graph.SignatureDef;
 import dev.litequant.graph.Tensor;
@@ -13,11 +14,16 @@ import dev.litequant.io.ModelReader;
 import dev.litequant.oracle.SignatureAsMain;
 import dev.litequant.oracle.TfLiteOracle;
 import dev.litequant.runtime.Interpreter;
+import dev.litequant.runtime.InterpreterOptions;
+import dev.litequant.runtime.OracleComparison;
 import dev.litequant.testing.SharedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -49,6 +55,7 @@ class QuantizeSharedModelsTest {
     }
     QuantizationResult fallback = quantize(bytes, m, QuantizationMode.INT8);
     runEverySignature(fallback.modelBytes(), ModelReader.read(fallback.modelBytes()));
+    sameIntegersAsTensorFlowLite(fallback.modelBytes());
     List<String> floats = new ArrayList<>();
     // A data move left float only because its producer is float needs no int8 form of its own.
     fallback.floatOperators().stream().filter(d -> !d.reason().contains("comes from a float operator"))
@@ -59,12 +66,78 @@ class QuantizeSharedModelsTest {
       assertTrue(floats.isEmpty(), "integer-only succeeded although " + floats + " stayed float in int8 mode");
       assertEquals(0, only.floatOperators().size());
       runEverySignature(only.modelBytes(), ModelReader.read(only.modelBytes()));
+      sameIntegersAsTensorFlowLite(only.modelBytes());
     } catch (UnsupportedModelException e) {
       assertTrue(!floats.isEmpty(), "integer-only was refused but int8 mode kept nothing float: " + e.getMessage());
       for (String op : floats) {
         assertTrue(e.getMessage().contains(op), "the error does not name " + op + ": " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * LiteQuant's interpreter and 2.6.2 agree on the main subgraph's every tensor: integers exactly
+   * up to the first float operator. Past one, a float result that differs in the last bit (libm)
+   * may round to a neighbouring code in the next QUANTIZE, so integers there may differ by a few
+   * codes; float tensors agree within the usual tolerance everywhere.
+   */
+  private static void sameIntegersAsTensorFlowLite(byte[] bytes) {
+    Model q = ModelReader.read(bytes);
+    List<dev.litequant.runtime.TensorValue> inputs = OracleComparison.randomInputs(q, 11, 0f, 1f);
+    Set<Tensor> afterFloat = downstreamOfFloatOperators(q.mainSubgraph());
+    if (afterFloat.isEmpty()) {
+      OracleComparison.compareStrict(q, inputs, InterpreterOptions.defaults());
+      return;
+    }
+    Map<Integer, TfLiteOracle.Output> theirs = dev.litequant.oracle.ExposedModel.of(bytes).runWithShapes(
+        inputs.stream().map(dev.litequant.runtime.TensorValue::toBytes).toList());
+    Map<Integer, dev.litequant.runtime.TensorValue> ours = OracleComparison.runObservingAll(q, inputs,
+        InterpreterOptions.defaults());
+    for (Map.Entry<Integer, TfLiteOracle.Output> e : theirs.entrySet()) {
+      Tensor t = q.mainSubgraph().tensors().get(e.getKey());
+      dev.litequant.runtime.TensorValue mine = ours.get(e.getKey());
+      dev.litequant.runtime.TensorValue other = dev.litequant.runtime.TensorValue.fromBytes(t.type(), mine.shape(),
+          e.getValue().data());
+      double err = OracleComparison.difference(mine, other, t);
+      if (t.type() == DataType.FLOAT32) {
+        assertTrue(err <= OracleComparison.FLOAT_TOLERANCE, () -> "tensor " + t + " differs from TensorFlow Lite "
+            + "2.6.2: relative error " + err);
+      } else if (afterFloat.contains(t) && t.isQuantized()) {
+        int codes = maxCodeDifference(mine, other);
+        assertTrue(codes <= 3, () -> "tensor " + t + " differs from TensorFlow Lite 2.6.2 by " + codes + " codes");
+      } else {
+        assertEquals(0.0, err, () -> "tensor " + t + " differs from TensorFlow Lite 2.6.2");
+      }
+    }
+  }
+
+  private static int maxCodeDifference(dev.litequant.runtime.TensorValue a, dev.litequant.runtime.TensorValue b) {
+    byte[] x = a.bytes();
+    byte[] y = b.bytes();
+    int worst = 0;
+    int width = a.type() == DataType.INT16 ? 2 : a.type() == DataType.INT32 ? 4 : 1;
+    java.nio.ByteBuffer bx = java.nio.ByteBuffer.wrap(x).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    java.nio.ByteBuffer by = java.nio.ByteBuffer.wrap(y).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i + width <= x.length; i += width) {
+      long u = width == 1 ? (a.type() == DataType.UINT8 ? x[i] & 0xFF : x[i]) : width == 2 ? bx.getShort(i) : bx.getInt(i);
+      long v = width == 1 ? (a.type() == DataType.UINT8 ? y[i] & 0xFF : y[i]) : width == 2 ? by.getShort(i) : by.getInt(i);
+      worst = (int) Math.max(worst, Math.abs(u - v));
+    }
+    return worst;
+  }
+
+  /** Tensors computed by a float operator or, transitively, from one. */
+  private static Set<Tensor> downstreamOfFloatOperators(dev.litequant.graph.Subgraph g) {
+    Set<Tensor> tainted = new HashSet<>();
+    for (dev.litequant.graph.Operator op : g.operators()) {
+      boolean floatOp = !op.is(dev.litequant.graph.BuiltinOperator.DEQUANTIZE)
+          && !op.is(dev.litequant.graph.BuiltinOperator.QUANTIZE) && SelectOperators.touchesFloat(op);
+      boolean fromTainted = op.inputs().stream().anyMatch(t -> t != null && tainted.contains(t));
+      if (floatOp || fromTainted) {
+        tainted.addAll(op.outputs());
+      }
+    }
+    return tainted;
   }
 
   private static boolean isFloat(Model m) {

@@ -134,4 +134,30 @@ class QuantizerTest {
       assertEquals(in[i], out[i], 0.01f, "element " + i);
     }
   }
+
+  @Test
+  void anOutputThatIsConstantComparedWithItsInputsKeepsTheKernelMultiplierBelowOne() {
+    // x - x: 2.6.2 aborts on SUB unless 2 max(s_in) / (2^20 s_out) < 1; the calibrated output
+    // range [0, 0] alone would give a scale 250 times too small.
+    ModelBuilder b = new ModelBuilder();
+    Tensor x = b.input("x", DataType.FLOAT32, 1, 8);
+    Tensor d = b.apply(BuiltinOperator.SUB, Table.of("SubOptions"), "d", DataType.FLOAT32, new int[] {1, 8}, x, x);
+    Tensor y = b.apply(BuiltinOperator.ADD, Table.of("AddOptions"), "y", DataType.FLOAT32, new int[] {1, 8}, d, x);
+    Model m = b.output(y).signature("serving_default").build();
+    QuantizationResult r = Quantizer.fromModel(m).mode(QuantizationMode.INT8_ONLY).representativeDataset(data(m))
+        .quantize();
+    Model q = ModelReader.read(r.modelBytes());
+    Tensor in = q.mainSubgraph().operators().stream().filter(o -> o.is(BuiltinOperator.SUB)).findFirst()
+        .orElseThrow().input(0);
+    Tensor diff = q.mainSubgraph().operators().stream().filter(o -> o.is(BuiltinOperator.SUB)).findFirst()
+        .orElseThrow().output(0);
+    assertTrue(2.0 * in.quantization().scale() / ((1 << 20) * (double) diff.quantization().scale()) < 1,
+        in.quantization() + " / " + diff.quantization());
+    float[] values = {0f, 0.1f, 0.25f, 0.5f, 0.6f, 0.75f, 0.9f, 0.99f};
+    float[] out = QuantTestSupport.runFloatInOut(r.modelBytes(),
+        java.util.List.of(dev.litequant.runtime.TensorValue.ofFloats(dev.litequant.graph.Shape.of(1, 8), values)));
+    for (int i = 0; i < values.length; i++) {
+      assertEquals(values[i], out[i], 0.01f, "element " + i);
+    }
+  }
 }

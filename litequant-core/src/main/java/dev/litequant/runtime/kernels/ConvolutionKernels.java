@@ -11,7 +11,10 @@ import dev.litequant.runtime.KernelRegistry;
 import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.RuntimeTensor;
 
-/** Reference float kernels of CONV_2D and DEPTHWISE_CONV_2D (NHWC, any stride and dilation). */
+/**
+ * Reference float kernels of CONV_2D and DEPTHWISE_CONV_2D (NHWC, any stride and dilation); int8
+ * inputs go to {@link QuantizedConvolutionKernels}.
+ */
 public final class ConvolutionKernels {
   private ConvolutionKernels() {}
 
@@ -20,19 +23,46 @@ public final class ConvolutionKernels {
     b.add(DEPTHWISE_CONV_2D, 6, ConvolutionKernels::depthwise);
   }
 
-  /** Everything a float 2-D convolution needs, computed once when the operator is prepared. */
+  /**
+   * Everything a 2-D convolution needs, computed once when the operator is prepared; {@code act}
+   * is the float clamp of {@code activation}, the fused activation code.
+   */
   public record ConvParams(
       RuntimeTensor input, RuntimeTensor filter, RuntimeTensor bias, RuntimeTensor output,
       int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kh, int kw,
-      ConvGeometry rows, ConvGeometry cols, int depthMultiplier, FusedActivations act) {}
+      ConvGeometry rows, ConvGeometry cols, int depthMultiplier, int activation, FusedActivations act) {}
 
   /** Validates and prepares a float CONV_2D; shared with the fast kernel. */
   public static ConvParams prepareConv(OpContext ctx) {
-    RuntimeTensor in = ctx.requireType(0, DataType.FLOAT32);
+    ctx.requireType(0, DataType.FLOAT32);
     RuntimeTensor filter = ctx.requireInput(1);
     if (filter.type() != DataType.FLOAT32) {
       throw ctx.unsupported(filter.type().displayName() + " filter (hybrid or quantized convolution)");
     }
+    return requireFloatBias(ctx, convGeometry(ctx));
+  }
+
+  /** Validates and prepares a float DEPTHWISE_CONV_2D; shared with the fast kernel. */
+  public static ConvParams prepareDepthwise(OpContext ctx) {
+    ctx.requireType(0, DataType.FLOAT32);
+    RuntimeTensor filter = ctx.requireInput(1);
+    if (filter.type() != DataType.FLOAT32) {
+      throw ctx.unsupported(filter.type().displayName() + " filter (hybrid or quantized convolution)");
+    }
+    return requireFloatBias(ctx, depthwiseGeometry(ctx));
+  }
+
+  private static ConvParams requireFloatBias(OpContext ctx, ConvParams p) {
+    if (p.bias() != null && p.bias().type() != DataType.FLOAT32) {
+      throw ctx.invalid("has bias " + p.bias() + " for " + p.outC() + " output channels");
+    }
+    return p;
+  }
+
+  /** Shapes and options of a CONV_2D of any element type; sets the output shape. */
+  static ConvParams convGeometry(OpContext ctx) {
+    RuntimeTensor in = ctx.requireInput(0);
+    RuntimeTensor filter = ctx.requireInput(1);
     RuntimeTensor bias = ctx.input(2);
     Table o = ctx.options("Conv2DOptions");
     if (in.rank() != 4 || filter.rank() != 4) {
@@ -47,13 +77,10 @@ public final class ConvolutionKernels {
         filter.dim(0), filter.dim(1), filter.dim(2), 1);
   }
 
-  /** Validates and prepares a float DEPTHWISE_CONV_2D; shared with the fast kernel. */
-  public static ConvParams prepareDepthwise(OpContext ctx) {
-    RuntimeTensor in = ctx.requireType(0, DataType.FLOAT32);
+  /** Shapes and options of a DEPTHWISE_CONV_2D of any element type; sets the output shape. */
+  static ConvParams depthwiseGeometry(OpContext ctx) {
+    RuntimeTensor in = ctx.requireInput(0);
     RuntimeTensor filter = ctx.requireInput(1);
-    if (filter.type() != DataType.FLOAT32) {
-      throw ctx.unsupported(filter.type().displayName() + " filter (hybrid or quantized convolution)");
-    }
     RuntimeTensor bias = ctx.input(2);
     Table o = ctx.options("DepthwiseConv2DOptions");
     if (in.rank() != 4 || filter.rank() != 4 || filter.dim(0) != 1) {
@@ -74,7 +101,7 @@ public final class ConvolutionKernels {
       throw ctx.invalid("has strides " + strideH + "x" + strideW + " and dilations " + dilH + "x" + dilW
           + "; all must be >= 1");
     }
-    if (bias != null && (bias.type() != DataType.FLOAT32 || bias.size() != outC)) {
+    if (bias != null && bias.size() != outC) {
       throw ctx.invalid("has bias " + bias + " for " + outC + " output channels");
     }
     Padding pad = Padding.fromCode(padding);
@@ -82,15 +109,31 @@ public final class ConvolutionKernels {
     ConvGeometry cols = ConvGeometry.of(pad, in.dim(2), kw, strideW, dilW);
     ctx.setOutputShape(0, in.dim(0), rows.out(), cols.out(), outC);
     return new ConvParams(in, filter, bias, ctx.output(0), in.dim(0), in.dim(1), in.dim(2), in.dim(3),
-        rows.out(), cols.out(), outC, kh, kw, rows, cols, dm, FusedActivations.of(act));
+        rows.out(), cols.out(), outC, kh, kw, rows, cols, dm, act, FusedActivations.of(act));
   }
 
-  static Kernel conv2d(OpContext ctx) {
+  /** CONV_2D: int8 inputs take the integer kernel, float32 inputs the float one. */
+  public static Kernel conv2d(OpContext ctx) {
+    DataType t = ctx.requireInput(0).type();
+    if (t == DataType.INT8) {
+      return QuantizedConvolutionKernels.conv2d(ctx);
+    }
+    if (t == DataType.INT16 || t == DataType.UINT8) {
+      throw ctx.unsupported(t.displayName() + " CONV_2D (only float32 and int8)");
+    }
     ConvParams p = prepareConv(ctx);
     return () -> runConv(p);
   }
 
-  static Kernel depthwise(OpContext ctx) {
+  /** DEPTHWISE_CONV_2D: int8 inputs take the integer kernel, float32 inputs the float one. */
+  public static Kernel depthwise(OpContext ctx) {
+    DataType t = ctx.requireInput(0).type();
+    if (t == DataType.INT8) {
+      return QuantizedConvolutionKernels.depthwise(ctx);
+    }
+    if (t == DataType.INT16 || t == DataType.UINT8) {
+      throw ctx.unsupported(t.displayName() + " DEPTHWISE_CONV_2D (only float32 and int8)");
+    }
     ConvParams p = prepareDepthwise(ctx);
     return () -> runDepthwise(p);
   }

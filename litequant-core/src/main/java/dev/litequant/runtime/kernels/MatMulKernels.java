@@ -11,7 +11,10 @@ import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.RuntimeTensor;
 import java.util.Arrays;
 
-/** Reference float kernels of FULLY_CONNECTED and BATCH_MATMUL. */
+/**
+ * Reference float kernels of FULLY_CONNECTED and BATCH_MATMUL; int8 and uint8 inputs go to {@link
+ * QuantizedMatMulKernels}.
+ */
 public final class MatMulKernels {
   private MatMulKernels() {}
 
@@ -29,11 +32,22 @@ public final class MatMulKernels {
 
   /** Validates and prepares a float FULLY_CONNECTED; shared with the fast kernel. */
   public static FcParams prepareFullyConnected(OpContext ctx) {
-    RuntimeTensor in = ctx.requireType(0, DataType.FLOAT32);
+    ctx.requireType(0, DataType.FLOAT32);
     RuntimeTensor w = ctx.requireInput(1);
     if (w.type() != DataType.FLOAT32) {
       throw ctx.unsupported(w.type().displayName() + " weights (hybrid or quantized FULLY_CONNECTED)");
     }
+    FcParams p = fullyConnectedGeometry(ctx);
+    if (p.bias() != null && p.bias().type() != DataType.FLOAT32) {
+      throw ctx.invalid("has bias " + p.bias() + " for " + p.units() + " units");
+    }
+    return p;
+  }
+
+  /** Shapes and options of a FULLY_CONNECTED of any element type; sets the output shape. */
+  static FcParams fullyConnectedGeometry(OpContext ctx) {
+    RuntimeTensor in = ctx.requireInput(0);
+    RuntimeTensor w = ctx.requireInput(1);
     RuntimeTensor bias = ctx.input(2);
     Table o = ctx.options("FullyConnectedOptions");
     if (o.getInt("weights_format") != 0) {
@@ -47,7 +61,7 @@ public final class MatMulKernels {
     if (depth == 0 || in.size() % depth != 0) {
       throw ctx.invalid("has input " + in + " whose size is not a multiple of the weights' depth " + depth);
     }
-    if (bias != null && (bias.type() != DataType.FLOAT32 || bias.size() != units)) {
+    if (bias != null && bias.size() != units) {
       throw ctx.invalid("has bias " + bias + " for " + units + " units");
     }
     int rows = in.size() / depth;
@@ -62,7 +76,15 @@ public final class MatMulKernels {
         FusedActivations.of(o.getInt("fused_activation_function")));
   }
 
-  static Kernel fullyConnected(OpContext ctx) {
+  /** FULLY_CONNECTED: int8 and uint8 inputs take the integer kernels, float32 inputs the float one. */
+  public static Kernel fullyConnected(OpContext ctx) {
+    DataType t = ctx.requireInput(0).type();
+    if (t == DataType.INT8 || t == DataType.UINT8) {
+      return QuantizedMatMulKernels.fullyConnected(ctx);
+    }
+    if (t == DataType.INT16) {
+      throw ctx.unsupported("int16 FULLY_CONNECTED (only float32, int8 and uint8)");
+    }
     FcParams p = prepareFullyConnected(ctx);
     return () -> runFullyConnected(p);
   }
@@ -96,11 +118,18 @@ public final class MatMulKernels {
       int[] lhsBatch, int[] rhsBatch, int m, int k, int n, boolean adjX, boolean adjY) {}
 
   public static BmmParams prepareBatchMatMul(OpContext ctx) {
-    RuntimeTensor lhs = ctx.requireType(0, DataType.FLOAT32);
+    ctx.requireType(0, DataType.FLOAT32);
     RuntimeTensor rhs = ctx.requireInput(1);
     if (rhs.type() != DataType.FLOAT32) {
       throw ctx.unsupported(rhs.type().displayName() + " right-hand side (hybrid or quantized BATCH_MATMUL)");
     }
+    return batchMatMulGeometry(ctx);
+  }
+
+  /** Shapes and options of a BATCH_MATMUL of any element type; sets the output shape. */
+  static BmmParams batchMatMulGeometry(OpContext ctx) {
+    RuntimeTensor lhs = ctx.requireInput(0);
+    RuntimeTensor rhs = ctx.requireInput(1);
     Table o = ctx.options("BatchMatMulOptions");
     boolean adjX = o.getBool("adj_x");
     boolean adjY = o.getBool("adj_y");
@@ -128,7 +157,15 @@ public final class MatMulKernels {
         Shapes.broadcastIndex(rb, batch), m, k, n, adjX, adjY);
   }
 
-  static Kernel batchMatMul(OpContext ctx) {
+  /** BATCH_MATMUL: int8 operands take the integer kernel, float32 operands the float one. */
+  public static Kernel batchMatMul(OpContext ctx) {
+    DataType t = ctx.requireInput(0).type();
+    if (t == DataType.INT8) {
+      return QuantizedMatMulKernels.batchMatMul(ctx);
+    }
+    if (t == DataType.INT16) {
+      throw ctx.unsupported("int16 BATCH_MATMUL (only float32 and int8)");
+    }
     BmmParams p = prepareBatchMatMul(ctx);
     return () -> runBatchMatMul(p);
   }

@@ -20,6 +20,7 @@ public final class StandardKernels {
     ConvolutionKernels.register(b);
     MatMulKernels.register(b);
     DequantizeKernels.register(b);
+    QuantizeKernels.register(b);
     ShapeKernels.register(b);
     PoolingKernels.register(b);
     ReductionKernels.register(b);

@@ -9,6 +9,8 @@ import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.KernelRegistry;
 import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.RuntimeTensor;
+import dev.litequant.runtime.kernels.QuantizedOutput.Arithmetic;
+import dev.litequant.runtime.kernels.QuantizedOutput.Stage;
 import java.util.Arrays;
 
 /**
@@ -17,6 +19,11 @@ import java.util.Arrays;
  * {@code input * weight} into the output window it came from; padding is what a forward
  * convolution of the output (same filter and stride) would use, as in TensorFlow Lite. That
  * forward convolution must give back the input's size, as TensorFlow requires.
+ *
+ * <p>int8 ({@code int8-arithmetic.md}, section 3.5): int32 accumulators of {@code (x - zp_in) * w},
+ * scattered the same way, plus the int32 bias, then TensorFlow Lite's two-rounding multiplier per
+ * output channel (2.6.2 runs a GEMM to int32, col2im, then a separate requantization loop), the
+ * output zero point and a clamp to [-128, 127]: TRANSPOSE_CONV has no fused activation in 2.6.
  */
 public final class TransposeConvKernels {
   private TransposeConvKernels() {}
@@ -86,10 +93,14 @@ public final class TransposeConvKernels {
         shape[1], shape[2], outC, kh, kw, strideH, strideW, rows.padBefore(), cols.padBefore());
   }
 
+  /** TRANSPOSE_CONV: int8 inputs take the integer kernel, float32 inputs the float one. */
   static Kernel transposeConv(OpContext ctx) {
     TransposeConvParams p = prepare(ctx);
+    if (p.input().type() == DataType.INT8) {
+      return int8(ctx, p, Arithmetic.MBQM_DOUBLE);
+    }
     if (p.input().type() != DataType.FLOAT32) {
-      throw ctx.unsupported(p.input().type().displayName() + " TRANSPOSE_CONV (only float32 so far)");
+      throw ctx.unsupported(p.input().type().displayName() + " TRANSPOSE_CONV (only float32 and int8)");
     }
     if (p.weights().type() != DataType.FLOAT32 || (p.bias() != null && p.bias().type() != DataType.FLOAT32)) {
       throw ctx.invalid("mixes a float32 input with weights " + p.weights() + " and bias " + p.bias());
@@ -140,6 +151,75 @@ public final class TransposeConvKernels {
           y[i * outC + oc] += bias[oc];
         }
       }
+    }
+  }
+
+  /** A prepared int8 transpose convolution; {@code scratch} holds the int32 accumulators. */
+  record QuantizedTransposeConv(TransposeConvParams geometry, int inputZeroPoint, Stage out, int[] scratch) {}
+
+  /** The int8 kernel with the given arithmetic (tests use the alternatives). */
+  static Kernel int8(OpContext ctx, TransposeConvParams p, Arithmetic arithmetic) {
+    RuntimeTensor in = p.input();
+    RuntimeTensor w = p.weights();
+    RuntimeTensor out = p.output();
+    if (w.type() != DataType.INT8) {
+      throw ctx.unsupported(w.type().displayName() + " weights with an int8 input (only int8 weights)");
+    }
+    QuantizedOutput.checkInt32Bias(ctx, p.bias(), p.outC(), in);
+    float inScale = QuantizedOutput.scale(ctx, in, "input");
+    float outScale = QuantizedOutput.scale(ctx, out, "output");
+    float[] wScales = QuantizedOutput.channelScales(ctx, w, 0, p.outC());
+    Stage stage = QuantizedOutput.stage(ctx, inScale, wScales, outScale, QuantizedOutput.zeroPoint(out),
+        new int[] {-128, 127}, arithmetic);
+    int[] scratch = new int[p.batches() * p.outH() * p.outW() * p.outC()];
+    QuantizedTransposeConv q = new QuantizedTransposeConv(p, QuantizedOutput.zeroPoint(in), stage, scratch);
+    return () -> runInt8(q);
+  }
+
+  /** Scatter into int32 accumulators (wrapping as in C), add bias, then requantize each channel. */
+  public static void runInt8(QuantizedTransposeConv q) {
+    TransposeConvParams p = q.geometry();
+    byte[] x = p.input().bytes();
+    byte[] w = p.weights().bytes();
+    int[] bias = p.bias() == null ? null : p.bias().ints();
+    byte[] y = p.output().bytes();
+    int[] acc = q.scratch();
+    int zpIn = q.inputZeroPoint();
+    int inC = p.inC();
+    int outC = p.outC();
+    Arrays.fill(acc, 0);
+    for (int b = 0; b < p.batches(); b++) {
+      for (int iy = 0; iy < p.inH(); iy++) {
+        for (int ix = 0; ix < p.inW(); ix++) {
+          int inBase = ((b * p.inH() + iy) * p.inW() + ix) * inC;
+          for (int ky = 0; ky < p.kh(); ky++) {
+            int oy = iy * p.strideH() - p.padTop() + ky;
+            if (oy < 0 || oy >= p.outH()) {
+              continue;
+            }
+            for (int kx = 0; kx < p.kw(); kx++) {
+              int ox = ix * p.strideW() - p.padLeft() + kx;
+              if (ox < 0 || ox >= p.outW()) {
+                continue;
+              }
+              int outBase = ((b * p.outH() + oy) * p.outW() + ox) * outC;
+              for (int oc = 0; oc < outC; oc++) {
+                int wBase = ((oc * p.kh() + ky) * p.kw() + kx) * inC;
+                int sum = 0;
+                for (int ic = 0; ic < inC; ic++) {
+                  sum += (x[inBase + ic] - zpIn) * w[wBase + ic];
+                }
+                acc[outBase + oc] += sum;
+              }
+            }
+          }
+        }
+      }
+    }
+    for (int i = 0; i < acc.length; i++) {
+      int oc = i % outC;
+      int v = bias == null ? acc[i] : acc[i] + bias[oc];
+      y[i] = (byte) q.out().apply(v, oc);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.litequant.runtime.kernels.vector;
 
+import dev.litequant.graph.DataType;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.kernels.MatMulKernels;
@@ -26,6 +27,9 @@ final class VectorBatchMatMul {
   }
 
   static Kernel create(OpContext ctx) {
+    if (ctx.requireInput(0).type() != DataType.FLOAT32) {
+      return MatMulKernels.batchMatMul(ctx); // the integer kernels exist only as reference kernels
+    }
     BmmParams p = MatMulKernels.prepareBatchMatMul(ctx);
     VectorBatchMatMul k = new VectorBatchMatMul(p);
     return k::run;

@@ -1,5 +1,6 @@
 package dev.litequant.runtime.kernels.vector;
 
+import dev.litequant.graph.DataType;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.kernels.ConvolutionKernels;
@@ -51,6 +52,9 @@ final class VectorConv2D {
   }
 
   static Kernel create(OpContext ctx) {
+    if (ctx.requireInput(0).type() != DataType.FLOAT32) {
+      return ConvolutionKernels.conv2d(ctx); // the integer kernels exist only as reference kernels
+    }
     ConvParams p = ConvolutionKernels.prepareConv(ctx);
     VectorConv2D k = new VectorConv2D(p);
     return k::run;

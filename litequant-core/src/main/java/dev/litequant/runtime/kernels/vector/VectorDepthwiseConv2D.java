@@ -1,5 +1,6 @@
 package dev.litequant.runtime.kernels.vector;
 
+import dev.litequant.graph.DataType;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.kernels.ConvolutionKernels;
@@ -35,6 +36,9 @@ final class VectorDepthwiseConv2D {
   }
 
   static Kernel create(OpContext ctx) {
+    if (ctx.requireInput(0).type() != DataType.FLOAT32) {
+      return ConvolutionKernels.depthwise(ctx); // the integer kernels exist only as reference kernels
+    }
     ConvParams p = ConvolutionKernels.prepareDepthwise(ctx);
     if (p.depthMultiplier() != 1) {
       return () -> ConvolutionKernels.runDepthwise(p);

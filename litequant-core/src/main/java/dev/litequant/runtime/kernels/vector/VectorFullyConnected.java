@@ -1,5 +1,6 @@
 package dev.litequant.runtime.kernels.vector;
 
+import dev.litequant.graph.DataType;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.kernels.MatMulKernels;
@@ -19,6 +20,9 @@ final class VectorFullyConnected {
   private VectorFullyConnected() {}
 
   static Kernel create(OpContext ctx) {
+    if (ctx.requireInput(0).type() != DataType.FLOAT32) {
+      return MatMulKernels.fullyConnected(ctx); // the integer kernels exist only as reference kernels
+    }
     FcParams p = MatMulKernels.prepareFullyConnected(ctx);
     return () -> run(p);
   }
