@@ -99,12 +99,15 @@ final class ArithmeticOpCases {
     return g.finish("3x3 stride 2 SAME with bias, [1,4,4,3] -> [1,8,8,4]", WEIGHTED, y);
   }
 
+  /** Both operands at run time, and (as in attention layers) a constant right-hand side. */
   private static OpCase batchMatMul() {
     FloatGraph g = new FloatGraph(105);
     Tensor a = g.input(-1f, 1f, 2, 4, 6);
     Tensor b = g.input(-0.5f, 2f, 2, 6, 5);
     Tensor y = g.op(BuiltinOperator.BATCH_MATMUL, Table.of("BatchMatMulOptions"), new int[] {2, 4, 5}, a, b);
-    return g.finish("two runtime operands [2,4,6] x [2,6,5]", RESCALED, y);
+    Tensor z = g.op(BuiltinOperator.BATCH_MATMUL, Table.of("BatchMatMulOptions"), new int[] {2, 4, 3}, a,
+        g.constant(-0.5f, 0.5f, 6, 3));
+    return g.finish("[2,4,6] x [2,6,5] at run time and x a constant [6,3]", WEIGHTED, y, z);
   }
 
   /** Two runtime inputs with different ranges, so the int8 kernel rescales both. */

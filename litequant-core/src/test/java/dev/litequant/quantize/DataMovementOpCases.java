@@ -24,7 +24,7 @@ final class DataMovementOpCases {
   static OpCase forOp(BuiltinOperator op) {
     return switch (op) {
       case AVERAGE_POOL_2D -> pool(op, Padding.VALID, 2, 6, 3, ROUNDED);
-      case MAX_POOL_2D -> pool(op, Padding.SAME, 3, 7, 4, EXACT);
+      case MAX_POOL_2D -> maxPoolAfterRelu();
       case RESHAPE -> unary(op, Table.of("ReshapeOptions").with("new_shape", new int[] {1, 48}),
           "[1,4,4,3] -> [1,48]", new int[] {1, 4, 4, 3}, new int[] {1, 48}, EXACT, g -> new Tensor[] {g.ints(1, 48)});
       case SQUEEZE -> unary(op, Table.of("SqueezeOptions").with("squeeze_dims", new int[] {2}), "axis 2 of [1,4,1,3]",
@@ -107,6 +107,17 @@ final class DataMovementOpCases {
         y);
   }
 
+  /** Fed by an int8 RELU: the pool takes the parameters calibrated for the RELU's output. */
+  private static OpCase maxPoolAfterRelu() {
+    FloatGraph g = new FloatGraph(200);
+    Tensor x = g.input(-1f, 2f, 1, 7, 7, 3);
+    Tensor relu = g.op(BuiltinOperator.RELU, null, new int[] {1, 7, 7, 3}, x);
+    Table options = Table.of("Pool2DOptions").with("padding", Padding.SAME.code()).with("stride_h", 2)
+        .with("stride_w", 2).with("filter_height", 3).with("filter_width", 3);
+    Tensor y = g.op(BuiltinOperator.MAX_POOL_2D, options, new int[] {1, 4, 4, 3}, relu);
+    return g.finish("3x3 stride 2 SAME after a RELU, [1,7,7,3]", RESCALED, y);
+  }
+
   /** Inputs all positive: the padding zero lies outside the data but inside the int8 range. */
   private static OpCase pad() {
     FloatGraph g = new FloatGraph(201);
@@ -150,15 +161,20 @@ final class DataMovementOpCases {
     return g.finish("[1,3,4,2] along axis 1", EXACT, y);
   }
 
-  /** Three inputs of different ranges: each is requantized to the output's parameters. */
+  /**
+   * Three inputs of different ranges, one computed by an int8 ADD: each is requantized to the
+   * output's parameters.
+   */
   private static OpCase concatenation() {
     FloatGraph g = new FloatGraph(206);
     Tensor a = g.input(-1f, 1f, 1, 4, 4, 2);
     Tensor b = g.input(0f, 4f, 1, 4, 4, 3);
-    Tensor c = g.input(-3f, 0.5f, 1, 4, 4, 1);
+    Tensor x = g.input(-3f, 0.5f, 1, 4, 4, 1);
+    Tensor c = g.op(BuiltinOperator.ADD, Table.of("AddOptions"), new int[] {1, 4, 4, 1}, x,
+        g.constantOf(new float[] {-1.5f}, 1));
     Tensor y = g.op(BuiltinOperator.CONCATENATION, Table.of("ConcatenationOptions").with("axis", 3),
         new int[] {1, 4, 4, 6}, a, b, c);
-    return g.finish("3 inputs of different ranges along axis 3", RESCALED, y);
+    return g.finish("3 inputs of different ranges (one from an ADD) along axis 3", 2 * RESCALED, y);
   }
 
   private static OpCase pack() {

@@ -105,6 +105,7 @@ class Int8OpTableTest {
     assertOutputRule(run.quantized, op);
     for (int s = 0; s < CHECKED_SAMPLES; s++) {
       List<TensorValue> inputs = run.integerInputs(s);
+      // (b) Loads in 2.6.2; every tensor it computes is identical in LiteQuant's interpreter.
       OracleComparison.Report report = OracleComparison.compareStrict(run.quantized, inputs,
           InterpreterOptions.referenceKernels());
       assertTrue(report.tensorsCompared() >= run.quantized.mainSubgraph().operators().size(),
