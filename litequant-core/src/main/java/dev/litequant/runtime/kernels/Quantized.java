@@ -164,14 +164,17 @@ final class Quantized {
     return new Range(qmin, qmax);
   }
 
-  /** {@code zp + (int32) roundf(f / scale)}; 2.6.2 refuses bounds that do not fit in int32. */
+  /**
+   * {@code zp + (int32) roundf(f / scale)}; 2.6.2 refuses bounds outside int32, compared in float,
+   * so 2^31 itself passes and converts to 0x80000000 as on x86.
+   */
   static int quantizeBound(OpContext ctx, float f, Params out) {
     float r = QuantMath.roundHalfAwayFromZero(f / out.scale());
-    if (!(r >= -2147483648f && r < 2147483648f)) {
+    if (!(r >= -2147483648f && r <= 2147483648f)) {
       throw ctx.invalid("has an activation bound " + f + " that is " + r + " steps of the output scale "
           + out.scale() + ", outside the int32 range");
     }
-    return out.zeroPoint() + (int) r;
+    return out.zeroPoint() + QuantMath.x86ToInt(r);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.litequant.runtime.kernels;
 
 import dev.litequant.graph.DataType;
-import dev.litequant.graph.FusedActivation;
 import dev.litequant.graph.Quantization;
 import dev.litequant.quant.QuantMath;
 import dev.litequant.runtime.OpContext;
@@ -86,57 +85,19 @@ final class QuantizedOutput {
 
   /** The smallest code of an integer type. */
   static int typeMin(DataType t) {
-    return switch (t) {
-      case INT8 -> -128;
-      case UINT8 -> 0;
-      case INT16 -> -32768;
-      default -> throw new IllegalArgumentException("not a quantized type: " + t);
-    };
+    return Quantized.min(t);
   }
 
   /** The largest code of an integer type. */
   static int typeMax(DataType t) {
-    return switch (t) {
-      case INT8 -> 127;
-      case UINT8 -> 255;
-      case INT16 -> 32767;
-      default -> throw new IllegalArgumentException("not a quantized type: " + t);
-    };
+    return Quantized.max(t);
   }
 
-  /**
-   * TensorFlow Lite's {@code CalculateActivationRangeQuantized}: the type's range narrowed by RELU,
-   * RELU6 or RELU_N1_TO_1, whose bounds are quantized as {@code zp + (int)roundf(f / scale)} with the
-   * division in float. Any other activation code leaves the type's range.
-   */
+  /** {@link Quantized#activationRange} for an output with one scale, as {lo, hi}. */
   static int[] activationRange(OpContext ctx, int activation, RuntimeTensor output) {
-    float scale = scale(ctx, output, "output");
-    int zp = zeroPoint(output);
-    int lo = typeMin(output.type());
-    int hi = typeMax(output.type());
-    if (activation == FusedActivation.RELU.code()) {
-      return new int[] {Math.max(lo, quantizeBound(ctx, 0f, scale, zp)), hi};
-    }
-    if (activation == FusedActivation.RELU6.code()) {
-      return new int[] {Math.max(lo, quantizeBound(ctx, 0f, scale, zp)),
-          Math.min(hi, quantizeBound(ctx, 6f, scale, zp))};
-    }
-    if (activation == FusedActivation.RELU_N1_TO_1.code()) {
-      return new int[] {Math.max(lo, quantizeBound(ctx, -1f, scale, zp)),
-          Math.min(hi, quantizeBound(ctx, 1f, scale, zp))};
-    }
-    return new int[] {lo, hi};
-  }
-
-  private static int quantizeBound(OpContext ctx, float f, float scale, int zp) {
-    float q = QuantMath.roundHalfAwayFromZero(f / scale);
-    // TensorFlow Lite refuses a bound beyond int32 (compared in float, so 2^31 itself passes and
-    // converts to 0x80000000 on x86).
-    if (!(q >= -2147483648f && q <= 2147483648f)) {
-      throw ctx.invalid("has an activation bound " + f + " that quantizes to " + q + " with output scale " + scale
-          + ", outside the 32-bit range");
-    }
-    return zp + QuantMath.x86ToInt(q);
+    Quantized.Range r = Quantized.activationRange(ctx, activation,
+        new Quantized.Params(scale(ctx, output, "output"), zeroPoint(output)), output.type());
+    return new int[] {r.lo(), r.hi()};
   }
 
   /** The single scale of a quantized activation tensor, which must be positive and finite. */

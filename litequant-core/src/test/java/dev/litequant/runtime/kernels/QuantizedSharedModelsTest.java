@@ -13,6 +13,7 @@ import dev.litequant.graph.Shape;
 import dev.litequant.graph.Subgraph;
 import dev.litequant.graph.Tensor;
 import dev.litequant.io.ModelReader;
+import dev.litequant.oracle.PerChannelDenseAsConv;
 import dev.litequant.runtime.Interpreter;
 import dev.litequant.runtime.InterpreterOptions;
 import dev.litequant.runtime.OracleComparison;
@@ -32,18 +33,18 @@ import org.junit.jupiter.api.TestFactory;
  * The official quantized models in {@code ../shared/models}, run as far as LiteQuant's kernels
  * reach: each model is cut after its longest prefix of operators LiteQuant supports, and every
  * tensor of that prefix (outputs and intermediates) must be bit-identical with TensorFlow Lite
- * 2.6.2's. As more int8 kernels land, the prefixes grow to whole models on their own; the minimum
- * lengths below are what this branch's kernels (convolutions, matrix products, QUANTIZE) must
- * cover already.
+ * 2.6.2's (per-channel FULLY_CONNECTED, which 2.6.2 gets wrong, is compared with its 1x1 CONV_2D
+ * rewrite, {@link PerChannelDenseAsConv}). The minimum lengths below are whole models, except the
+ * keyword models, which need int16 SVDF (a later step).
  */
 class QuantizedSharedModelsTest {
   /** Model -> the number of leading operators that must run at least. */
   private static final Map<String, Integer> MODELS = new TreeMap<>(Map.of(
       "tflite-micro/history/hello_world_old.tflite", 3,
-      "tflite-micro/person_detection/person_detect.tflite", 27,
-      "tflite-micro/micro_speech/models/micro_speech_quantized.tflite", 3,
-      "mlcommons-tiny/image_classification/pretrainedResnet_quant.tflite", 3,
-      "ai-edge-quantizer/conv_fc_mnist_srq_a8w8.tflite", 1,
+      "tflite-micro/person_detection/person_detect.tflite", 31,
+      "tflite-micro/micro_speech/models/micro_speech_quantized.tflite", 4,
+      "mlcommons-tiny/image_classification/pretrainedResnet_quant.tflite", 16,
+      "ai-edge-quantizer/conv_fc_mnist_srq_a8w8.tflite", 6,
       "tflite-micro/models/keyword_scrambled.tflite", 1,
       "tflite-micro/models/keyword_scrambled_8bit.tflite", 1));
 
@@ -90,7 +91,7 @@ class QuantizedSharedModelsTest {
         inputSets.add(OracleComparison.randomInputs(m, seed, -1, 1));
       }
       inputSets.addAll(samples(e.getKey(), m));
-      Model reference = withValidQuantizedDimensions(m);
+      Model reference = PerChannelDenseAsConv.rewrite(withValidQuantizedDimensions(m));
       for (List<TensorValue> inputs : inputSets) {
         for (InterpreterOptions options
             : List.of(InterpreterOptions.referenceKernels(), InterpreterOptions.defaults())) {
@@ -137,9 +138,23 @@ class QuantizedSharedModelsTest {
     return kinds.toString();
   }
 
-  /** Real inputs where the models ship them: the person detection images, as int8 (pixel - 128). */
+  /**
+   * Real inputs where the models ship them: the person detection images as int8 (pixel - 128), the
+   * MNIST digits quantized with the model's input parameters.
+   */
   private static List<List<TensorValue>> samples(String name, Model m) {
     List<List<TensorValue>> out = new ArrayList<>();
+    if (name.endsWith("conv_fc_mnist_srq_a8w8.tflite")) {
+      Tensor input = m.mainSubgraph().inputs().get(0);
+      Quantization q = input.quantization();
+      for (float[] img : SampleInputs.grayImages(SharedModels.root().resolve("ai-edge-quantizer/mnist_images"), 28)) {
+        byte[] codes = new byte[img.length];
+        for (int i = 0; i < img.length; i++) {
+          codes[i] = (byte) Math.max(-128, Math.min(127, Math.round(img[i] / q.scale()) + q.zeroPoint()));
+        }
+        out.add(List.of(TensorValue.ofBytes(DataType.INT8, input.shape(), codes)));
+      }
+    }
     if (name.endsWith("person_detect.tflite")) {
       Tensor input = m.mainSubgraph().inputs().get(0);
       Quantization q = input.quantization();
@@ -174,9 +189,9 @@ class QuantizedSharedModelsTest {
    * ai-edge-quantizer's partly_quantized_mnist: float convolution, QUANTIZE, then an int8
    * FULLY_CONNECTED with per-channel weights, which 2.6.2 computes as a constant. Up to that
    * operator the model runs in both interpreters on the MNIST sample digits; for 2.6.2 the
-   * per-channel FULLY_CONNECTED is replaced by RESHAPE, a 1x1 CONV_2D with the same per-channel
-   * weights and bias, and RESHAPE back, which 2.6.2 computes correctly. Its int8 output must equal
-   * LiteQuant's FULLY_CONNECTED output bit for bit.
+   * per-channel FULLY_CONNECTED is replaced by a 1x1 CONV_2D ({@link PerChannelDenseAsConv}), which
+   * 2.6.2 computes correctly. Its int8 output must equal LiteQuant's FULLY_CONNECTED output bit for
+   * bit.
    */
   @Test
   void perChannelFullyConnectedOfPartlyQuantizedMnist() throws Exception {
@@ -193,45 +208,11 @@ class QuantizedSharedModelsTest {
     }
     assertTrue(fc > 0, "no int8 FULLY_CONNECTED");
     Model ours = prefix(bytes, fc + 1);
-    Model theirs = prefix(bytes, fc + 1);
-    Subgraph g = theirs.mainSubgraph();
-    Operator op = g.operators().remove(fc);
-    Tensor x = op.inputs().get(0);
-    Tensor w = op.inputs().get(1);
-    Tensor bias = op.inputs().get(2);
-    Tensor y = op.outputs().get(0);
-    int units = w.shape().dims()[0];
-    int depth = w.shape().dims()[1];
-    int rows = (int) (x.shape().elementCount() / depth);
-    assertTrue(w.quantization().isPerAxis(), "the weights are per channel");
-    Tensor x4 = g.addTensor(new Tensor("x4", DataType.INT8, Shape.of(rows, 1, 1, depth))).setHasRank(true);
-    x4.setQuantization(x.quantization());
-    Tensor w4 = g.addTensor(new Tensor("w4", DataType.INT8, Shape.of(units, 1, 1, depth))).setHasRank(true);
-    w4.setBuffer(w.buffer());
-    w4.setQuantization(w.quantization());
-    Tensor y4 = g.addTensor(new Tensor("y4", DataType.INT8, Shape.of(rows, 1, 1, units))).setHasRank(true);
-    y4.setQuantization(y.quantization());
-    Tensor shape4 = g.addTensor(new Tensor("shape4", DataType.INT32, Shape.of(4))).setHasRank(true);
-    shape4.setBuffer(dev.litequant.graph.Buffer.ofInts(rows, 1, 1, depth));
-    Tensor shape2 = g.addTensor(new Tensor("shape2", DataType.INT32, Shape.of(2))).setHasRank(true);
-    shape2.setBuffer(dev.litequant.graph.Buffer.ofInts(y.shape().dims()));
-    List<Operator> replacement = List.of(
-        Operator.of(BuiltinOperator.RESHAPE),
-        Operator.of(BuiltinOperator.CONV_2D).setOptions(dev.litequant.flatbuf.Table.of("Conv2DOptions")
-            .with("stride_h", 1).with("stride_w", 1).with("fused_activation_function",
-                op.options() == null ? 0 : op.options().getInt("fused_activation_function"))).setVersion(3),
-        Operator.of(BuiltinOperator.RESHAPE));
-    replacement.get(0).inputs().addAll(List.of(x, shape4));
-    replacement.get(0).outputs().add(x4);
-    replacement.get(1).inputs().addAll(List.of(x4, w4, bias));
-    replacement.get(1).outputs().add(y4);
-    replacement.get(2).inputs().addAll(List.of(y4, shape2));
-    replacement.get(2).outputs().add(y);
-    g.operators().addAll(fc, replacement);
-    g.outputs().clear();
-    g.outputs().add(y);
     ours.mainSubgraph().outputs().clear();
     ours.mainSubgraph().outputs().add(ours.mainSubgraph().operators().get(fc).outputs().get(0));
+    assertTrue(PerChannelDenseAsConv.applies(ours), "the weights are per channel");
+    Model theirs = PerChannelDenseAsConv.rewrite(ours);
+    int units = ours.mainSubgraph().operators().get(fc).inputs().get(1).shape().dims()[0];
 
     Tensor input = ours.mainSubgraph().inputs().get(0);
     int compared = 0;
