@@ -108,9 +108,4 @@ public final class Int8OpTable {
       int activation, int weights) {
     t.put(op, new OpQuantSpec(op, inputs, false, OutputRule.CALIBRATED, activation, weights));
   }
-
-  /** Removes rows (for the table test to narrow down to what both interpreters run). */
-  static Map<BuiltinOperator, OpQuantSpec> mutableCopy() {
-    return new EnumMap<>(TABLE);
-  }
 }

@@ -209,6 +209,7 @@ public final class OpVersions {
       case SPACE_TO_BATCH_ND:
         return op.input(0) != null && op.input(0).shape().rank() != 4 ? 3 : int8 ? 2 : 1;
       case GATHER_ND:
+        // int8 came with the first version; only int16 (and strings) needed new ones.
         return int16 ? 3 : 1;
       case ABS:
         return int16 ? 3 : int8 || i0 == DataType.UINT8 ? 2 : 1;
