@@ -23,8 +23,8 @@ final class DataMovementOpCases {
   /** The case for an operator, or null when this class has none. */
   static OpCase forOp(BuiltinOperator op) {
     return switch (op) {
-      case AVERAGE_POOL_2D -> pool(op, Padding.VALID, 2, 6, 3, ROUNDED);
-      case MAX_POOL_2D -> maxPoolAfterRelu();
+      case AVERAGE_POOL_2D -> averagePoolAfterLeakyRelu();
+      case MAX_POOL_2D -> maxPool();
       case RESHAPE -> unary(op, Table.of("ReshapeOptions").with("new_shape", new int[] {1, 48}),
           "[1,4,4,3] -> [1,48]", new int[] {1, 4, 4, 3}, new int[] {1, 48}, EXACT, g -> new Tensor[] {g.ints(1, 48)});
       case SQUEEZE -> unary(op, Table.of("SqueezeOptions").with("squeeze_dims", new int[] {2}), "axis 2 of [1,4,1,3]",
@@ -96,26 +96,29 @@ final class DataMovementOpCases {
     return g.finish(description, tolerance, g.op(op, options, out, inputs));
   }
 
-  private static OpCase pool(BuiltinOperator op, Padding padding, int filter, int size, int outSize,
-      double tolerance) {
-    FloatGraph g = new FloatGraph(op.ordinal());
-    Tensor x = g.input(-1f, 2f, 1, size, size, 3);
-    Table options = Table.of("Pool2DOptions").with("padding", padding.code()).with("stride_h", 2)
-        .with("stride_w", 2).with("filter_height", filter).with("filter_width", filter);
-    Tensor y = g.op(op, options, new int[] {1, outSize, outSize, 3}, x);
-    return g.finish(filter + "x" + filter + " stride 2 " + padding + ", [1," + size + "," + size + ",3]", tolerance,
-        y);
+  private static Table poolOptions(Padding padding, int filter) {
+    return Table.of("Pool2DOptions").with("padding", padding.code()).with("stride_h", 2).with("stride_w", 2)
+        .with("filter_height", filter).with("filter_width", filter);
   }
 
-  /** Fed by an int8 RELU: the pool takes the parameters calibrated for the RELU's output. */
-  private static OpCase maxPoolAfterRelu() {
-    FloatGraph g = new FloatGraph(200);
+  private static OpCase maxPool() {
+    FloatGraph g = new FloatGraph(199);
     Tensor x = g.input(-1f, 2f, 1, 7, 7, 3);
-    Tensor relu = g.op(BuiltinOperator.RELU, null, new int[] {1, 7, 7, 3}, x);
-    Table options = Table.of("Pool2DOptions").with("padding", Padding.SAME.code()).with("stride_h", 2)
-        .with("stride_w", 2).with("filter_height", 3).with("filter_width", 3);
-    Tensor y = g.op(BuiltinOperator.MAX_POOL_2D, options, new int[] {1, 4, 4, 3}, relu);
-    return g.finish("3x3 stride 2 SAME after a RELU, [1,7,7,3]", RESCALED, y);
+    Tensor y = g.op(BuiltinOperator.MAX_POOL_2D, poolOptions(Padding.SAME, 3), new int[] {1, 4, 4, 3}, x);
+    return g.finish("3x3 stride 2 SAME, [1,7,7,3]", EXACT, y);
+  }
+
+  /**
+   * Fed by an int8 LEAKY_RELU: the pool takes the parameters calibrated for its output (a narrower
+   * range would have given the pool's own output other parameters).
+   */
+  private static OpCase averagePoolAfterLeakyRelu() {
+    FloatGraph g = new FloatGraph(200);
+    Tensor x = g.input(-2f, 2f, 1, 6, 6, 3);
+    Tensor act = g.op(BuiltinOperator.LEAKY_RELU, Table.of("LeakyReluOptions").with("alpha", 0.1f),
+        new int[] {1, 6, 6, 3}, x);
+    Tensor y = g.op(BuiltinOperator.AVERAGE_POOL_2D, poolOptions(Padding.VALID, 2), new int[] {1, 3, 3, 3}, act);
+    return g.finish("2x2 stride 2 VALID after a LEAKY_RELU, [1,6,6,3]", RESCALED + ROUNDED, y);
   }
 
   /** Inputs all positive: the padding zero lies outside the data but inside the int8 range. */
