@@ -94,8 +94,32 @@ final class RewriteTensors {
           continue;
         }
         op.inputs().set(k, g.addTensor(quantizedConstant(t, q)));
+        float outside = furthestOutside(t, q);
+        if (outside != 0f) {
+          c.warnings.add("The constant '" + t.name() + "' (input " + k + " of operator "
+              + c.originalIndex.getOrDefault(op, g.operators().indexOf(op)) + ", " + op.displayName() + ") holds "
+              + outside + ", outside the range its int8 parameters represent "
+              + "(" + q + "); it is clipped to the nearest end. Keep the operator float (--keep-float) if that "
+              + "matters.");
+        }
       }
     }
+  }
+
+  /** The value furthest beyond the represented range by more than half a step, or 0 if none is. */
+  private static float furthestOutside(Tensor t, Quantization q) {
+    float lo = (QuantParams.INT8_MIN - q.zeroPoint() - 0.5f) * q.scale();
+    float hi = (QuantParams.INT8_MAX - q.zeroPoint() + 0.5f) * q.scale();
+    float worst = 0f;
+    float worstDistance = 0f;
+    for (float v : QuantizeWeights.floats(t)) {
+      float d = Math.max(lo - v, v - hi);
+      if (d > worstDistance) {
+        worstDistance = d;
+        worst = v;
+      }
+    }
+    return worst;
   }
 
   private static Tensor quantizedConstant(Tensor t, Quantization q) {

@@ -160,4 +160,20 @@ class QuantizerTest {
       assertEquals(values[i], out[i], 0.01f, "element " + i);
     }
   }
+
+  @Test
+  void aPadValueOutsideTheInputsRangeIsClippedWithAWarning() {
+    // PADV2's output takes its input's parameters, so a pad value beyond the input's range cannot
+    // be represented.
+    ModelBuilder b = new ModelBuilder();
+    Tensor x = b.input("x", DataType.FLOAT32, 1, 2, 2, 1);
+    Tensor y = b.apply(BuiltinOperator.PADV2, Table.of("PadV2Options"), "y", DataType.FLOAT32,
+        new int[] {1, 4, 4, 1}, x, b.constantInts("paddings", new int[] {0, 0, 1, 1, 1, 1, 0, 0}, 4, 2),
+        b.constant("pad_value", new float[] {5f}, 1));
+    Model m = b.output(y).signature("serving_default").build();
+    QuantizationResult r = Quantizer.fromModel(m).representativeDataset(data(m)).quantize();
+    assertEquals(1, r.warnings().size(), r.warnings().toString());
+    assertTrue(r.warnings().get(0).startsWith("The constant 'pad_value' (input 2 of operator 0, PADV2) holds 5.0, "
+        + "outside the range its int8 parameters represent"), r.warnings().get(0));
+  }
 }
