@@ -5,6 +5,7 @@ import dev.litequant.calibration.CalibrationListener;
 import dev.litequant.calibration.DatasetSpec;
 import dev.litequant.io.ModelFiles;
 import dev.litequant.io.ModelReader;
+import dev.litequant.quantize.BiasType;
 import dev.litequant.quantize.IoType;
 import dev.litequant.quantize.OperatorDecision;
 import dev.litequant.quantize.QuantizationMode;
@@ -38,6 +39,15 @@ import picocli.CommandLine.Spec;
       "  int8-only  every operator int8, or an error listing those that cannot be",
       "             (for Edge TPUs and microcontrollers); usually with",
       "             --input-type int8 --output-type int8.",
+      "  dynamic    int8 weights, float activations, no --data: about 4x smaller;",
+      "             FULLY_CONNECTED, CONV_2D and friends run hybrid int8 kernels.",
+      "             Constants under --min-weight-elements (1024) stay float.",
+      "  float16    float16 weights, no --data: about 2x smaller, nearly lossless;",
+      "             runs anywhere float32 runs (weights are dequantized on load).",
+      "  16x8       int16 activations, int8 weights, int64 biases (--bias int32",
+      "             for runtimes that need it), calibrated on --data; more",
+      "             accurate than int8. Operators without an int16 kernel stay",
+      "             float. 16x8-only: every operator, or an error.",
       "",
       "Calibration runs the float model on every sample of --data in LiteQuant's",
       "interpreter and records each tensor's minimum and maximum (100 to 500",
@@ -72,19 +82,28 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the quantized model.")
   Path output;
 
-  @Option(names = "--mode", required = true, paramLabel = "MODE", description = "int8 or int8-only (see above).")
+  @Option(names = "--mode", required = true, paramLabel = "MODE",
+      description = "int8, int8-only, dynamic, float16, 16x8 or 16x8-only (see above).")
   String mode;
 
   @Option(names = "--data", paramLabel = "DATA", description = "The representative data set (see below).")
   String data;
 
   @Option(names = "--input-type", paramLabel = "TYPE", defaultValue = "float32",
-      description = "Type of the model's inputs: float32 (default), int8 or uint8.")
+      description = "Type of the model's inputs: float32 (default); int8 or uint8 in int8 modes; int16 in "
+          + "16x8 modes.")
   String inputType;
 
   @Option(names = "--output-type", paramLabel = "TYPE", defaultValue = "float32",
-      description = "Type of the model's outputs: float32 (default), int8 or uint8.")
+      description = "Type of the model's outputs, as --input-type.")
   String outputType;
+
+  @Option(names = "--min-weight-elements", paramLabel = "N",
+      description = "dynamic: constants with fewer elements stay float (default 1024).")
+  Integer minWeightElements;
+
+  @Option(names = "--bias", paramLabel = "TYPE", description = "16x8: bias type, int64 (default) or int32.")
+  String bias;
 
   @Option(names = "--per-channel-dense", description = "Per-channel FULLY_CONNECTED weights (TensorFlow Lite 2.6.2 "
       + "computes those wrongly; newer runtimes are fine).")
@@ -106,19 +125,11 @@ final class QuantizeCommand implements Callable<Integer> {
     QuantizationMode m = parseMode(mode);
     IoType in = parseIo(inputType, "--input-type");
     IoType outType = parseIo(outputType, "--output-type");
-    if (data == null) {
-      throw new InvalidArgumentException("--mode " + mode + " calibrates the activations and needs --data "
-          + "(a .npy or .npz file of representative inputs, or random:N to try the tool).");
-    }
     byte[] bytes = ModelFiles.readBytes(model, "model");
-    DatasetSpec dataset = DatasetSpec.parse(data, ModelReader.read(bytes));
-    if (dataset.isSynthetic()) {
-      err.println("litequant: calibrating on " + dataset.description() + ": fine for trying LiteQuant, but the "
-          + "model will only be accurate when calibrated on real inputs.");
-    }
+    DatasetSpec dataset = data == null ? null : DatasetSpec.parse(data, ModelReader.read(bytes));
     Progress progress = new Progress(err, "calibrating", quiet);
-    Quantizer q = Quantizer.fromBytes(bytes).mode(m).representativeDataset(dataset.dataset()).inputType(in)
-        .outputType(outType).perChannelDense(perChannelDense).listener(new CalibrationListener() {
+    Quantizer q = Quantizer.fromBytes(bytes).mode(m).inputType(in).outputType(outType).perChannelDense(perChannelDense)
+        .listener(new CalibrationListener() {
           int done;
 
           @Override
@@ -132,7 +143,21 @@ final class QuantizeCommand implements Callable<Integer> {
             err.println("litequant: warning: " + message);
           }
         });
+    if (dataset != null) {
+      q.representativeDataset(dataset.dataset());
+    }
+    if (minWeightElements != null) {
+      q.minWeightElements(minWeightElements);
+    }
+    if (bias != null) {
+      q.biasType(parseBias(bias));
+    }
     keepFloat.forEach(q::keepFloat);
+    q.checkOptions();
+    if (dataset != null && dataset.isSynthetic()) {
+      err.println("litequant: calibrating on " + dataset.description() + ": fine for trying LiteQuant, but the "
+          + "model will only be accurate when calibrated on real inputs.");
+    }
     QuantizationResult r;
     try {
       r = q.quantize();
@@ -146,15 +171,22 @@ final class QuantizeCommand implements Callable<Integer> {
 
   private void summary(PrintWriter out, QuantizationResult r, QuantizationMode m, IoType in, IoType o,
       DatasetSpec dataset) {
-    out.printf(Locale.ROOT, "Quantized %s (%s, %s inputs, %s outputs) in %.1f s; calibration on %s took %.1f s.%n",
-        model.getFileName(), m == QuantizationMode.INT8 ? "int8 with float fallback" : "integer only",
-        in.name().toLowerCase(Locale.ROOT), o.name().toLowerCase(Locale.ROOT), r.totalMillis() / 1000.0,
+    String calibration = dataset == null ? "" : String.format(Locale.ROOT, "; calibration on %s took %.1f s",
         dataset.description(), r.calibrationMillis() / 1000.0);
+    out.printf(Locale.ROOT, "Quantized %s (%s, %s inputs, %s outputs) in %.1f s%s.%n", model.getFileName(),
+        describe(m), in.name().toLowerCase(Locale.ROOT), o.name().toLowerCase(Locale.ROOT), r.totalMillis() / 1000.0,
+        calibration);
     out.printf(Locale.ROOT, "  size:      %s -> %s (%.2fx)%n", Sizes.bytes(r.originalBytes()),
         Sizes.bytes(r.quantizedBytes()), r.sizeRatio());
     List<OperatorDecision> floats = r.floatOperators();
     long removed = r.operators().stream().filter(d -> d.outcome() == OperatorDecision.Outcome.REMOVED).count();
-    out.printf(Locale.ROOT, "  operators: %d int8, %d float%s%n", r.quantizedCount(), floats.size(),
+    String quantized = switch (m) {
+      case INT8, INT8_ONLY -> "int8";
+      case INT16X8, INT16X8_ONLY -> "16x8";
+      case DYNAMIC -> "with int8 weights";
+      case FLOAT16 -> "with float16 weights";
+    };
+    out.printf(Locale.ROOT, "  operators: %d %s, %d float%s%n", r.quantizedCount(), quantized, floats.size(),
         removed > 0 ? ", " + removed + " constant DEQUANTIZE folded into weights" : "");
     Map<String, Map<Integer, List<Integer>>> byReason = new TreeMap<>();
     for (OperatorDecision d : floats) {
@@ -166,6 +198,17 @@ final class QuantizeCommand implements Callable<Integer> {
       out.println("  warning: " + w);
     }
     out.println("  wrote " + output);
+  }
+
+  private static String describe(QuantizationMode m) {
+    return switch (m) {
+      case INT8 -> "int8 with float fallback";
+      case INT8_ONLY -> "integer only";
+      case DYNAMIC -> "dynamic range: int8 weights, float activations";
+      case FLOAT16 -> "float16 weights";
+      case INT16X8 -> "16x8 with float fallback";
+      case INT16X8_ONLY -> "16x8 only";
+    };
   }
 
   /** "kept float (--keep-float X matches 'name')" names one tensor; the summary groups by selector. */
@@ -190,11 +233,19 @@ final class QuantizeCommand implements Callable<Integer> {
   }
 
   private static QuantizationMode parseMode(String s) {
-    return switch (s) {
-      case "int8" -> QuantizationMode.INT8;
-      case "int8-only" -> QuantizationMode.INT8_ONLY;
-      default -> throw new InvalidArgumentException("--mode " + s + " is not a mode; use int8 (float fallback) or "
-          + "int8-only (integer only).");
+    QuantizationMode m = QuantizationMode.byCliName(s);
+    if (m == null) {
+      throw new InvalidArgumentException("--mode " + s + " is not a mode; use int8, int8-only, dynamic, float16, "
+          + "16x8 or 16x8-only (see litequant quantize --help).");
+    }
+    return m;
+  }
+
+  private static BiasType parseBias(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "int32" -> BiasType.INT32;
+      case "int64" -> BiasType.INT64;
+      default -> throw new InvalidArgumentException("--bias " + s + " is not a bias type; use int64 or int32.");
     };
   }
 
@@ -203,7 +254,9 @@ final class QuantizeCommand implements Callable<Integer> {
       case "float32", "float" -> IoType.FLOAT32;
       case "int8" -> IoType.INT8;
       case "uint8" -> IoType.UINT8;
-      default -> throw new InvalidArgumentException(option + " " + s + " is not a type; use float32, int8 or uint8.");
+      case "int16" -> IoType.INT16;
+      default -> throw new InvalidArgumentException(option + " " + s + " is not a type; use float32, int8, uint8 or "
+          + "int16.");
     };
   }
 }

@@ -121,7 +121,7 @@ class QuantizeCommandTest {
 
   @Test
   void missingDataIsAUserError() {
-    assertUserError(List.of("quantize", SINE.toString(), "--mode", "int8"), "needs --data");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "int8"), "needs a representative data set");
   }
 
   @Test

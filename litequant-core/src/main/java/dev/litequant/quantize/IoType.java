@@ -6,7 +6,9 @@ import dev.litequant.graph.DataType;
 public enum IoType {
   FLOAT32(DataType.FLOAT32),
   INT8(DataType.INT8),
-  UINT8(DataType.UINT8);
+  UINT8(DataType.UINT8),
+  /** For 16x8 models only. */
+  INT16(DataType.INT16);
 
   private final DataType type;
 

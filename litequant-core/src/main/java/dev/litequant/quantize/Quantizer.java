@@ -32,7 +32,9 @@ import java.util.Objects;
  * Files.write(Path.of("model_int8.tflite"), r.modelBytes());
  * }</pre>
  *
- * <p>The work is a fixed sequence of named passes over a copy of the model: calibration, {@link
+ * <p>Dynamic range ({@link DynamicRangeQuantization}) and float16 ({@link Float16Quantization})
+ * rewrite the weights only. The calibrated modes (int8, 16x8) are a fixed sequence of named passes
+ * over a copy of the model: calibration, {@link
  * FoldConstantDequantize}, {@link SelectOperators}, {@link AssignActivationParams}, {@link QuantizeWeights}, {@link
  * RewriteTensors}, {@link RequantizeInputs}, {@link RewriteModelIo}, {@link FinishModel}.
  */
@@ -44,6 +46,8 @@ public final class Quantizer {
   private IoType outputType = IoType.FLOAT32;
   private boolean perChannelDense;
   private final List<String> keepFloat = new ArrayList<>();
+  private Integer minWeightElements;
+  private BiasType biasType;
   private CalibrationListener listener = CalibrationListener.NONE;
 
   private Quantizer(byte[] modelBytes) {
@@ -96,21 +100,54 @@ public final class Quantizer {
     return this;
   }
 
+  /**
+   * Dynamic range only: constants with fewer elements than this stay float (default {@value
+   * QuantizerOptions#DEFAULT_MIN_WEIGHT_ELEMENTS}, as the official converter).
+   */
+  public Quantizer minWeightElements(int elements) {
+    if (elements < 1) {
+      throw new InvalidArgumentException("The weight-size threshold must be at least 1 element, not " + elements + ".");
+    }
+    this.minWeightElements = elements;
+    return this;
+  }
+
+  /** 16x8 only: the type of quantized biases (default INT64, as the official converter). */
+  public Quantizer biasType(BiasType type) {
+    this.biasType = Objects.requireNonNull(type);
+    return this;
+  }
+
   /** Progress and warnings during calibration. */
   public Quantizer listener(CalibrationListener listener) {
     this.listener = Objects.requireNonNull(listener);
     return this;
   }
 
+  /**
+   * Refuses option combinations that make no sense for the mode (data for float16, uint8 I/O for
+   * 16x8, ...); {@link #quantize} calls it first, callers may call it earlier.
+   */
+  public Quantizer checkOptions() {
+    OptionCombinations.check(mode, dataset != null, inputType, outputType, perChannelDense, minWeightElements != null,
+        biasType != null);
+    return this;
+  }
+
   public QuantizationResult quantize() {
     long start = System.nanoTime();
-    QuantizerOptions options = new QuantizerOptions(mode, inputType, outputType, perChannelDense, keepFloat);
-    if (dataset == null) {
-      throw new InvalidArgumentException("Full-integer quantization needs a representative data set to calibrate "
-          + "the activations (100 to 500 typical inputs).");
-    }
+    checkOptions();
+    QuantizerOptions options = new QuantizerOptions(mode, inputType, outputType, perChannelDense, keepFloat,
+        minWeightElements == null ? QuantizerOptions.DEFAULT_MIN_WEIGHT_ELEMENTS : minWeightElements,
+        biasType == null ? BiasType.INT64 : biasType);
     Model original = ModelReader.read(modelBytes);
     requireFloatModel(original);
+    if (!mode.needsData()) {
+      return withoutCalibration(original, options, start);
+    }
+    if (mode.activationType() == DataType.INT16) {
+      throw new UnsupportedModelException("16x8 quantization is not implemented yet.");
+    }
     List<String> warnings = new ArrayList<>();
     int[] samples = {0};
     CalibrationListener counting = new CalibrationListener() {
@@ -153,6 +190,23 @@ public final class Quantizer {
         .thenComparingInt(OperatorDecision::index));
     return new QuantizationResult(out, c.decisions, modelBytes.length, stats, warnings,
         (calibrated - start) / 1_000_000, (end - start) / 1_000_000, samples[0]);
+  }
+
+  /** Dynamic range and float16: weights only, no calibration. */
+  private QuantizationResult withoutCalibration(Model model, QuantizerOptions options, long start) {
+    List<OperatorDecision> decisions = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    if (options.mode() == QuantizationMode.DYNAMIC) {
+      DynamicRangeQuantization.apply(model, options, decisions, warnings);
+    } else {
+      Float16Quantization.apply(model, options, decisions, warnings);
+    }
+    byte[] out = ModelWriter.write(model);
+    VerifyQuantizedModel.apply(out);
+    decisions.sort(java.util.Comparator.comparingInt(OperatorDecision::subgraph)
+        .thenComparingInt(OperatorDecision::index));
+    return new QuantizationResult(out, decisions, modelBytes.length, null, warnings, 0,
+        (System.nanoTime() - start) / 1_000_000, 0);
   }
 
   /** Quantization starts from float: a model with int8/int16 activations already is quantized. */
