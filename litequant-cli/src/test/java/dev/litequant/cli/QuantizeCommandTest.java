@@ -129,7 +129,28 @@ class QuantizeCommandTest {
     assertUserError(List.of("quantize", SINE.toString(), "--mode", "int4", "--data", "random:4"),
         "--mode int4 is not a mode");
     assertUserError(List.of("quantize", SINE.toString(), "--mode", "int8", "--data", "random:4", "--input-type",
-        "int16"), "--input-type int16 is not a type");
+        "int4"), "--input-type int4 is not a type");
+  }
+
+  @Test
+  void optionsThatDoNotFitTheModeAreRefused() {
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "float16", "--data", "random:4"),
+        "--mode float16 quantizes weights only and takes no representative data set");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "dynamic", "--output-type", "int8"),
+        "--mode dynamic keeps float activations");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "16x8", "--data", "random:4", "--input-type",
+        "uint8"), "--input-type uint8 does not fit 16x8 activations");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "int8", "--data", "random:4", "--input-type",
+        "int16"), "--input-type int16 needs int16 activations");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "int8", "--data", "random:4", "--bias", "int32"),
+        "--bias chooses the bias type of 16x8 models");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "float16", "--min-weight-elements", "10"),
+        "--min-weight-elements applies to --mode dynamic only");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "float16", "--per-channel-dense"),
+        "--per-channel-dense chooses how int8 weights are scaled");
+    CliRunner r = assertUserError(List.of("quantize", SINE.toString(), "--mode", "16x8", "--data", "random:4",
+        "--input-type", "uint8"), "uint8");
+    assertFalse(r.err().contains("calibrating on"), "refused before any calibration message: " + r.err());
   }
 
   @Test
