@@ -92,6 +92,24 @@ class QuantizeCommandTest {
   }
 
   @Test
+  void float16NeedsNoDataAndComputesNearlyTheSame() throws IOException {
+    Path out = dir.resolve("sine_fp16.tflite");
+    CliRunner r = CliRunner.run("quantize", SINE.toString(), "--mode", "float16", "-o", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("(float16 weights, float32 inputs, float32 outputs)"), r.out());
+    assertTrue(r.out().contains("operators: 3 with float16 weights, 0 float"), r.out());
+    assertFalse(r.err().contains("calibrating"), r.err());
+    for (float x : new float[] {0.3f, 1.7f, 4.2f}) {
+      byte[] in = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(x).array();
+      float expected = ByteBuffer.wrap(TfLiteOracle.run(Files.readAllBytes(SINE), List.of(in)).get(0))
+          .order(ByteOrder.LITTLE_ENDIAN).getFloat();
+      float actual = ByteBuffer.wrap(TfLiteOracle.run(Files.readAllBytes(out), List.of(in)).get(0))
+          .order(ByteOrder.LITTLE_ENDIAN).getFloat();
+      assertEquals(expected, actual, 0.01f, "sine(" + x + ") with float16 weights");
+    }
+  }
+
+  @Test
   void npzDataIsKeyedByInputName() throws IOException {
     Model m = twoInputs();
     Path model = dir.resolve("two_inputs.tflite");

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Writes a {@link Table} tree as a flatbuffer. Scalars equal to their schema default are omitted,
- * as flatbuffers does; vectors honour the schema's {@code force_align}.
+ * as flatbuffers does; vectors honour the schema's {@code force_align}; equal strings are stored once.
  */
 public final class FlatBufferEncoder {
   private static final int[] SCALAR_WIDTHS_LARGEST_FIRST = {8, 4, 2, 1};
@@ -47,7 +47,7 @@ public final class FlatBufferEncoder {
         continue;
       }
       offsets[i] = switch (f.type()) {
-        case STRING -> builder.createString((String) v);
+        case STRING -> builder.createSharedString((String) v);
         case TABLE, UNION -> writeTable((Table) v);
         case VECTOR -> writeVector(f, v);
         default -> throw new IllegalStateException(f.type().toString());
@@ -161,7 +161,7 @@ public final class FlatBufferEncoder {
         String[] a = (String[]) v;
         int[] offs = new int[a.length];
         for (int i = 0; i < a.length; i++) {
-          offs[i] = builder.createString(a[i]);
+          offs[i] = builder.createSharedString(a[i]);
         }
         return offsetVector(offs);
       }

@@ -140,7 +140,7 @@ class QuantizeSharedModelsTest {
     return tainted;
   }
 
-  private static boolean isFloat(Model m) {
+  static boolean isFloat(Model m) {
     for (var g : m.subgraphs()) {
       for (var op : g.operators()) {
         for (Tensor t : op.outputs()) {
