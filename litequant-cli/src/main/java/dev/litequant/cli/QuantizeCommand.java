@@ -182,7 +182,7 @@ final class QuantizeCommand implements Callable<Integer> {
     long removed = r.operators().stream().filter(d -> d.outcome() == OperatorDecision.Outcome.REMOVED).count();
     String quantized = switch (m) {
       case INT8, INT8_ONLY -> "int8";
-      case INT16X8, INT16X8_ONLY -> "16x8";
+      case INT16X8, INT16X8_ONLY -> "int16";
       case DYNAMIC -> "with int8 weights";
       case FLOAT16 -> "with float16 weights";
     };

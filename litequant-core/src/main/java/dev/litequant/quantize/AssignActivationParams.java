@@ -38,7 +38,7 @@ final class AssignActivationParams {
           } else {
             q = fromRange(c, g, out);
             if (spec.output() instanceof OutputRule.Calibrated calibrated) {
-              q = atLeast(q, calibrated.minScale(largestInputScale(c, op, spec)));
+              q = atLeast(c, q, calibrated.minScale(largestInputScale(c, op, spec)));
             }
           }
           c.params.put(out, q);
@@ -59,13 +59,13 @@ final class AssignActivationParams {
   }
 
   /** Widens the range the parameters represent, about zero, until the scale reaches the floor. */
-  static Quantization atLeast(Quantization q, double minScale) {
+  static Quantization atLeast(QuantizationContext c, Quantization q, double minScale) {
     if (q.scale() >= minScale) {
       return q;
     }
-    double lo = (QuantParams.INT8_MIN - q.zeroPoint()) * minScale;
-    double hi = (QuantParams.INT8_MAX - q.zeroPoint()) * minScale;
-    return QuantParams.asymmetric((float) lo, (float) hi);
+    double lo = (QuantParams.min(c.activationType) - q.zeroPoint()) * minScale;
+    double hi = (QuantParams.max(c.activationType) - q.zeroPoint()) * minScale;
+    return c.activationParams((float) lo, (float) hi);
   }
 
   private static Quantization fromRange(QuantizationContext c, Subgraph g, Tensor t) {
@@ -80,12 +80,12 @@ final class AssignActivationParams {
           max = Math.max(max, v);
         }
       }
-      return QuantParams.asymmetric(min, max);
+      return c.activationParams(min, max);
     }
     TensorRange r = c.range(g, t);
     if (r == null) {
       throw new InvalidArgumentException("Tensor '" + t.name() + "' has no calibration range.");
     }
-    return QuantParams.asymmetric(r.min(), r.max());
+    return c.activationParams(r.min(), r.max());
   }
 }

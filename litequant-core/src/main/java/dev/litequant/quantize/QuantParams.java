@@ -11,6 +11,16 @@ public final class QuantParams {
   public static final int INT8_MIN = -128;
   public static final int INT8_MAX = 127;
   public static final int WEIGHT_MAX = 127;
+  /** The smallest code of an int8 or int16 activation. */
+  public static int min(dev.litequant.graph.DataType type) {
+    return type == dev.litequant.graph.DataType.INT16 ? Short.MIN_VALUE : INT8_MIN;
+  }
+
+  /** The largest code of an int8 or int16 activation. */
+  public static int max(dev.litequant.graph.DataType type) {
+    return type == dev.litequant.graph.DataType.INT16 ? Short.MAX_VALUE : INT8_MAX;
+  }
+
   /** Activation ranges narrower than this are widened (see {@link #asymmetric(float, float)}). */
   public static final double MIN_RANGE = 1e-6;
 

@@ -2,6 +2,8 @@ package dev.litequant.quantize;
 
 import dev.litequant.calibration.CalibrationStats;
 import dev.litequant.calibration.TensorRange;
+import dev.litequant.graph.BuiltinOperator;
+import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
 import dev.litequant.graph.Operator;
 import dev.litequant.graph.Quantization;
@@ -34,10 +36,27 @@ final class QuantizationContext {
   /** Each operator's index in the model as it was given (passes insert and remove operators). */
   final Map<Operator, Integer> originalIndex = new IdentityHashMap<>();
 
+  /** INT8 or INT16: the type of quantized activations in this mode. */
+  final DataType activationType;
+  /** The operator table of this mode. */
+  final Map<BuiltinOperator, OpQuantSpec> table;
+
   QuantizationContext(Model model, QuantizerOptions options, CalibrationStats stats) {
     this.model = model;
     this.options = options;
     this.stats = stats;
+    this.activationType = options.mode().activationType();
+    this.table = activationType == DataType.INT16 ? Int16x8OpTable.all() : Int8OpTable.all();
+  }
+
+  /** Activation parameters for a range: asymmetric int8, or symmetric int16 (zero point 0). */
+  Quantization activationParams(float min, float max) {
+    return activationType == DataType.INT16 ? QuantParams.symmetric16(min, max) : QuantParams.asymmetric(min, max);
+  }
+
+  /** "int8" or "int16", for tensor names and messages. */
+  String typeName() {
+    return activationType.displayName();
   }
 
   /** Remembers the operators' original positions; called before any pass edits the graph. */

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Pass 3: weights become symmetric int8 (per channel on the operator's axis, per tensor for
- * dense weights unless asked otherwise) and biases int32 with scale input x weight scale. A
+ * dense weights unless asked otherwise) and biases int32 (16x8: int64 unless asked otherwise) with
+ * scale input x weight scale. A
  * constant shared by several operators is quantized once per way it is used; a bias whose int32
  * value would overflow widens its channel's weight scale, as the official quantizer does.
  */
@@ -78,14 +79,16 @@ final class QuantizeWeights {
     int index = biasIndex(spec);
     Tensor b = op.input(index);
     float inputScale = c.params.get(op.input(spec.biasActivation())).scale();
-    float[] weightScales = widenForBias(c, g, op, spec, floats(b), inputScale);
+    boolean int64 = c.activationType == DataType.INT16 && c.options.biasType() == BiasType.INT64;
+    float[] weightScales = int64 ? c.weightScales.get(op) : widenForBias(c, g, op, spec, floats(b), inputScale);
     float[] scales = QuantParams.biasScales(inputScale, weightScales, b.shape().rank() == 0 ? 1
         : (int) b.shape().elementCount());
     String key = java.util.Arrays.toString(scales);
     Tensor q = biases.computeIfAbsent(b, x -> new HashMap<>()).computeIfAbsent(key, x -> {
-      int[] values = QuantParams.bias32(floats(b), inputScale, weightScales);
-      Tensor t = new Tensor(b.name(), DataType.INT32, b.shape()).setHasRank(b.hasRank())
-          .setShapeSignature(b.shapeSignature()).setBuffer(Buffer.ofInts(values));
+      Buffer values = int64 ? Buffer.ofLongs(QuantParams.bias64(floats(b), inputScale, weightScales))
+          : Buffer.ofInts(QuantParams.bias32(floats(b), inputScale, weightScales));
+      Tensor t = new Tensor(b.name(), int64 ? DataType.INT64 : DataType.INT32, b.shape()).setHasRank(b.hasRank())
+          .setShapeSignature(b.shapeSignature()).setBuffer(values);
       // Per-tensor weights give a per-tensor bias; per-channel weights a per-channel one.
       t.setQuantization(weightScales.length == 1 ? Quantization.perTensor(scales[0], 0)
           : Quantization.perAxis(scales, new long[scales.length], 0));

@@ -145,9 +145,6 @@ public final class Quantizer {
     if (!mode.needsData()) {
       return withoutCalibration(original, options, start);
     }
-    if (mode.activationType() == DataType.INT16) {
-      throw new UnsupportedModelException("16x8 quantization is not implemented yet.");
-    }
     List<String> warnings = new ArrayList<>();
     int[] samples = {0};
     CalibrationListener counting = new CalibrationListener() {

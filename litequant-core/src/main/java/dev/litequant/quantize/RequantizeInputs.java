@@ -25,10 +25,11 @@ final class RequantizeInputs {
           Quantization target = op.output(0).quantization();
           for (int k = 0; k < op.inputs().size(); k++) {
             Tensor in = op.input(k);
-            if (in == null || in.type() != DataType.INT8 || target.equals(in.quantization())) {
+            if (in == null || in.type() != c.activationType || target.equals(in.quantization())) {
               continue;
             }
-            Tensor requantized = GraphEdits.activation(g, in, in.name() + "_requantized", DataType.INT8, target);
+            Tensor requantized = GraphEdits.activation(g, in, in.name() + "_requantized", c.activationType,
+                target);
             ops.add(GraphEdits.quantize(in, requantized));
             op.inputs().set(k, requantized);
           }

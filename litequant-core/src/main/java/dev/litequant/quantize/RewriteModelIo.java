@@ -53,7 +53,7 @@ final class RewriteModelIo {
     }
     Quantization q = conversion != null ? conversion.output(0).quantization() : c.params.get(in);
     if (q == null) {
-      q = QuantParams.asymmetric(c.range(g, in).min(), c.range(g, in).max());
+      q = c.activationParams(c.range(g, in).min(), c.range(g, in).max());
     }
     List<Operator> floatUsers = new ArrayList<>();
     for (Operator op : g.operators()) {
@@ -62,7 +62,7 @@ final class RewriteModelIo {
       }
     }
     in.setType(type.dataType()).setQuantization(shifted(q, type));
-    if (conversion != null && type == IoType.INT8) {
+    if (conversion != null && type.dataType() == c.activationType) {
       Tensor int8 = conversion.output(0);
       for (Operator op : g.operators()) {
         GraphEdits.replaceInput(op, int8, in);
@@ -81,7 +81,8 @@ final class RewriteModelIo {
   private static void rewriteOutput(QuantizationContext c, Subgraph g, Tensor out, IoType type) {
     Map<Tensor, Operator> producers = g.producers();
     Operator producer = producers.get(out);
-    if (producer != null && producer.is(BuiltinOperator.DEQUANTIZE) && producer.input(0).type() == DataType.INT8) {
+    if (producer != null && producer.is(BuiltinOperator.DEQUANTIZE)
+        && producer.input(0).type() == c.activationType) {
       Tensor int8 = producer.input(0);
       Quantization q = int8.quantization();
       List<Operator> floatUsers = g.operators().stream().filter(op -> op.inputs().contains(out)).toList();
@@ -98,7 +99,7 @@ final class RewriteModelIo {
         at++;
       }
       out.setType(type.dataType()).setQuantization(shifted(q, type));
-      if (type == IoType.INT8) {
+      if (type.dataType() == c.activationType) {
         // The int8 operator writes the output tensor itself; every reader of the int8 copy follows.
         GraphEdits.replaceOutput(producers.get(int8), int8, out);
         for (Operator op : g.operators()) {
@@ -112,7 +113,7 @@ final class RewriteModelIo {
     // A float operator writes this output: convert its result.
     Quantization q = c.params.get(out);
     if (q == null) {
-      q = QuantParams.asymmetric(c.range(g, out).min(), c.range(g, out).max());
+      q = c.activationParams(c.range(g, out).min(), c.range(g, out).max());
     }
     Tensor f = GraphEdits.activation(g, out, out.name() + "_float", DataType.FLOAT32, null);
     if (producer != null) {

@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pass 4: makes the graph int8 where operators were quantized. A tensor written by an int8
- * operator is retyped in place; if float operators or the model's outputs still need it as float,
- * the int8 operator writes a new {@code _int8} tensor instead and a DEQUANTIZE recreates the float
- * one. A float tensor that int8 operators read gets a QUANTIZE to a new {@code _int8} tensor.
- * Constants that int8 operators read as activations are quantized with their parameters.
+ * Pass 4: makes the graph int8 (or int16) where operators were quantized. A tensor written by a
+ * quantized operator is retyped in place; if float operators or the model's outputs still need it
+ * as float, the operator writes a new {@code _int8} tensor instead and a DEQUANTIZE recreates the
+ * float one. A float tensor that quantized operators read gets a QUANTIZE to a new {@code _int8}
+ * tensor. Constants that quantized operators read as activations are quantized with their
+ * parameters.
  */
 final class RewriteTensors {
   private RewriteTensors() {}
@@ -40,26 +41,27 @@ final class RewriteTensors {
       Operator producer = producers.get(t);
       List<Operator> users = consumers.getOrDefault(t, List.of());
       boolean floatUsers = users.stream().anyMatch(op -> !c.isQuantized(op));
-      List<Operator> int8Users = users.stream().filter(c::isQuantized).toList();
+      List<Operator> intUsers = users.stream().filter(c::isQuantized).toList();
+      String suffix = "_" + c.typeName();
       if (producer != null && c.isQuantized(producer)) {
         if (g.outputs().contains(t) || floatUsers) {
-          Tensor int8 = GraphEdits.activation(g, t, t.name() + "_int8", DataType.INT8, q);
-          c.params.put(int8, q);
-          GraphEdits.replaceOutput(producer, t, int8);
-          for (Operator user : int8Users) {
-            GraphEdits.replaceInput(user, t, int8);
+          Tensor quantized = GraphEdits.activation(g, t, t.name() + suffix, c.activationType, q);
+          c.params.put(quantized, q);
+          GraphEdits.replaceOutput(producer, t, quantized);
+          for (Operator user : intUsers) {
+            GraphEdits.replaceInput(user, t, quantized);
           }
-          after.computeIfAbsent(producer, k -> new ArrayList<>()).add(GraphEdits.dequantize(int8, t));
+          after.computeIfAbsent(producer, k -> new ArrayList<>()).add(GraphEdits.dequantize(quantized, t));
         } else {
-          t.setType(DataType.INT8).setQuantization(q);
+          t.setType(c.activationType).setQuantization(q);
         }
-      } else if (!int8Users.isEmpty()) {
-        Tensor int8 = GraphEdits.activation(g, t, t.name() + "_int8", DataType.INT8, q);
-        c.params.put(int8, q);
-        for (Operator user : int8Users) {
-          GraphEdits.replaceInput(user, t, int8);
+      } else if (!intUsers.isEmpty()) {
+        Tensor quantized = GraphEdits.activation(g, t, t.name() + suffix, c.activationType, q);
+        c.params.put(quantized, q);
+        for (Operator user : intUsers) {
+          GraphEdits.replaceInput(user, t, quantized);
         }
-        Operator conversion = GraphEdits.quantize(t, int8);
+        Operator conversion = GraphEdits.quantize(t, quantized);
         if (producer == null) {
           atStart.add(conversion);
         } else {
@@ -93,12 +95,12 @@ final class RewriteTensors {
         } else {
           continue;
         }
-        op.inputs().set(k, g.addTensor(quantizedConstant(t, q)));
-        float outside = furthestOutside(t, q);
+        op.inputs().set(k, g.addTensor(quantizedConstant(t, q, c.activationType)));
+        float outside = furthestOutside(t, q, c.activationType);
         if (outside != 0f) {
           c.warnings.add("The constant '" + t.name() + "' (input " + k + " of operator "
               + c.originalIndex.getOrDefault(op, g.operators().indexOf(op)) + ", " + op.displayName() + ") holds "
-              + outside + ", outside the range its int8 parameters represent "
+              + outside + ", outside the range its " + c.typeName() + " parameters represent "
               + "(" + q + "); it is clipped to the nearest end. Keep the operator float (--keep-float) if that "
               + "matters.");
         }
@@ -107,9 +109,9 @@ final class RewriteTensors {
   }
 
   /** The value furthest beyond the represented range by more than half a step, or 0 if none is. */
-  private static float furthestOutside(Tensor t, Quantization q) {
-    float lo = (QuantParams.INT8_MIN - q.zeroPoint() - 0.5f) * q.scale();
-    float hi = (QuantParams.INT8_MAX - q.zeroPoint() + 0.5f) * q.scale();
+  private static float furthestOutside(Tensor t, Quantization q, DataType type) {
+    float lo = (QuantParams.min(type) - q.zeroPoint() - 0.5f) * q.scale();
+    float hi = (QuantParams.max(type) - q.zeroPoint() + 0.5f) * q.scale();
     float worst = 0f;
     float worstDistance = 0f;
     for (float v : QuantizeWeights.floats(t)) {
@@ -122,13 +124,25 @@ final class RewriteTensors {
     return worst;
   }
 
-  private static Tensor quantizedConstant(Tensor t, Quantization q) {
+  private static Tensor quantizedConstant(Tensor t, Quantization q, DataType type) {
     float[] v = QuantizeWeights.floats(t);
-    byte[] out = new byte[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = (byte) QuantParams.quantize(v[i], q.scale(), q.zeroPoint(), QuantParams.INT8_MIN, QuantParams.INT8_MAX);
+    int lo = QuantParams.min(type);
+    int hi = QuantParams.max(type);
+    Buffer data;
+    if (type == DataType.INT16) {
+      short[] out = new short[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = (short) QuantParams.quantize(v[i], q.scale(), q.zeroPoint(), lo, hi);
+      }
+      data = Buffer.ofShorts(out);
+    } else {
+      byte[] out = new byte[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = (byte) QuantParams.quantize(v[i], q.scale(), q.zeroPoint(), lo, hi);
+      }
+      data = Buffer.copyOf(out);
     }
-    Tensor n = new Tensor(t.name(), DataType.INT8, t.shape()).setHasRank(t.hasRank()).setBuffer(Buffer.copyOf(out));
+    Tensor n = new Tensor(t.name(), type, t.shape()).setHasRank(t.hasRank()).setBuffer(data);
     n.setQuantization(q);
     return n;
   }

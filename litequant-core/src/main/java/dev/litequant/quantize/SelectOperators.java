@@ -34,7 +34,7 @@ final class SelectOperators {
         c.decisions.add(new OperatorDecision(s, original, op.displayName(),
             reason == null ? OperatorDecision.Outcome.QUANTIZED : OperatorDecision.Outcome.FLOAT, reason));
         if (reason == null) {
-          c.quantized.put(op, Int8OpTable.get(op.type()));
+          c.quantized.put(op, c.table.get(op.type()));
         } else if (!reason.startsWith("kept float")) {
           blocked.add("operator " + original + (c.subgraphs.size() > 1 ? " of subgraph " + s : "") + " ("
               + op.displayName() + "): " + reason);
@@ -42,9 +42,11 @@ final class SelectOperators {
       }
     }
     if (!c.options.mode().allowsFloatFallback() && !blocked.isEmpty()) {
-      throw new UnsupportedModelException("Integer-only quantization is impossible: " + blocked.size()
-          + (blocked.size() == 1 ? " operator has" : " operators have") + " no int8 form: "
-          + String.join("; ", blocked) + ". Use --mode int8 (float fallback) to keep such operators float.");
+      String form = c.activationType == DataType.INT16 ? "16x8" : "int8";
+      throw new UnsupportedModelException((form.equals("int8") ? "Integer-only" : "16x8-only") + " quantization is "
+          + "impossible: " + blocked.size() + (blocked.size() == 1 ? " operator has" : " operators have") + " no "
+          + form + " form: " + String.join("; ", blocked) + ". Use --mode " + form + " (float fallback) to keep such "
+          + "operators float.");
     }
   }
 
@@ -68,9 +70,9 @@ final class SelectOperators {
     if (kept != null) {
       return kept;
     }
-    OpQuantSpec spec = Int8OpTable.get(op.type());
+    OpQuantSpec spec = op.type() == null ? null : c.table.get(op.type());
     if (spec == null) {
-      return "no int8 kernel for " + op.displayName();
+      return "no " + c.typeName() + " kernel for " + op.displayName();
     }
     for (int k = 0; k < op.inputs().size(); k++) {
       Tensor t = op.input(k);
@@ -102,7 +104,7 @@ final class SelectOperators {
         }
         case PASS -> {
           if (t.type() == DataType.FLOAT32 && !t.isConstant()) {
-            return "input " + k + " '" + t.name() + "' is a float tensor the int8 kernel does not take";
+            return "input " + k + " '" + t.name() + "' is a float tensor the " + c.typeName() + " kernel does not take";
           }
         }
       }

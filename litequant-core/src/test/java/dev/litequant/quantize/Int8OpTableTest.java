@@ -1,25 +1,11 @@
 package dev.litequant.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.litequant.graph.BuiltinOperator;
-import dev.litequant.graph.Model;
-import dev.litequant.graph.Operator;
-import dev.litequant.graph.Quantization;
-import dev.litequant.graph.Tensor;
-import dev.litequant.runtime.InterpreterOptions;
-import dev.litequant.runtime.OracleComparison;
-import dev.litequant.runtime.TensorValue;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -34,10 +20,7 @@ import org.junit.jupiter.api.TestFactory;
  * model here fails.
  */
 class Int8OpTableTest {
-  /** Samples compared with 2.6.2 per model (of the 16 it was calibrated on). */
-  private static final int CHECKED_SAMPLES = 4;
-  private static final AtomicLong MODELS = new AtomicLong();
-  private static final AtomicLong ELEMENTS = new AtomicLong();
+  private static final OpTableCheck CHECK = new OpTableCheck(Int8OpTable.all(), QuantizationMode.INT8_ONLY);
 
   /** The fixed output parameters 2.6.2's int8 kernels require (quantization-reference.md, section 4). */
   private static final Map<BuiltinOperator, OutputRule.Fixed> KERNEL_FIXED_OUTPUTS = Map.of(
@@ -50,21 +33,15 @@ class Int8OpTableTest {
   @AfterAll
   static void summary() {
     System.out.printf(Locale.ROOT, "Int8OpTable: %d quantized models, %d computed elements bit-identical with "
-        + "TensorFlow Lite 2.6.2%n", MODELS.get(), ELEMENTS.get());
-  }
-
-  /** The test model of an operator, or null when none is written yet. */
-  static OpCase caseFor(BuiltinOperator op) {
-    OpCase c = ArithmeticOpCases.forOp(op);
-    return c != null ? c : DataMovementOpCases.forOp(op);
+        + "TensorFlow Lite 2.6.2%n", CHECK.models.get(), CHECK.elements.get());
   }
 
   @TestFactory
   Stream<DynamicTest> everyRowRunsBitExactInTensorFlowLite262() {
     return Int8OpTable.all().keySet().stream().map(op -> {
-      OpCase c = caseFor(op);
+      OpCase c = OpTableCheck.caseFor(op);
       String name = op + (c == null ? ": no test model" : ": " + c.description());
-      return dynamicTest(name, () -> labelled(name, () -> check(op, IoType.INT8)));
+      return dynamicTest(name, () -> OpTableCheck.labelled(name, () -> CHECK.check(op, IoType.INT8)));
     });
   }
 
@@ -72,8 +49,8 @@ class Int8OpTableTest {
   Stream<DynamicTest> uint8InputsAndOutputs() {
     // One with two inputs, one with a fixed output, one with several outputs.
     return Stream.of(BuiltinOperator.ADD, BuiltinOperator.SOFTMAX, BuiltinOperator.SPLIT)
-        .map(op -> dynamicTest(op + " with uint8 I/O", () -> labelled(op + " with uint8 I/O",
-            () -> check(op, IoType.UINT8))));
+        .map(op -> dynamicTest(op + " with uint8 I/O", () -> OpTableCheck.labelled(op + " with uint8 I/O",
+            () -> CHECK.check(op, IoType.UINT8))));
   }
 
   @Test
@@ -85,104 +62,4 @@ class Int8OpTableTest {
     }
   }
 
-  /** Runs a check, naming the case in any failure (build reports show dynamic tests by number only). */
-  private static void labelled(String name, Runnable check) {
-    try {
-      check.run();
-    } catch (RuntimeException | AssertionError e) {
-      throw new AssertionError(name + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void check(BuiltinOperator op, IoType io) {
-    OpCase c = caseFor(op);
-    assertNotNull(c, "no test model for the int8 table's row " + op + ": add one to ArithmeticOpCases or "
-        + "DataMovementOpCases");
-    assertTrue(operatorsOf(c.model(), op).size() > 0, "the test model of " + op + " does not use it");
-    OpCaseRun run = OpCaseRun.quantize(c, io, 1000 + op.ordinal());
-    assertNoFloatLeft(run);
-    assertIoType(run.quantized, io);
-    assertOutputRule(run.quantized, op);
-    for (int s = 0; s < CHECKED_SAMPLES; s++) {
-      List<TensorValue> inputs = run.integerInputs(s);
-      // (b) Loads in 2.6.2; every tensor it computes is identical in LiteQuant's interpreter.
-      OracleComparison.Report report = OracleComparison.compareStrict(run.quantized, inputs,
-          InterpreterOptions.referenceKernels());
-      assertTrue(report.tensorsCompared() >= run.quantized.mainSubgraph().operators().size(),
-          "fewer tensors compared than operators");
-      MODELS.incrementAndGet();
-      ELEMENTS.addAndGet(run.computedElements());
-      assertCloseToFloat(run, inputs);
-    }
-  }
-
-  private static List<Operator> operatorsOf(Model m, BuiltinOperator op) {
-    return m.mainSubgraph().operators().stream().filter(o -> o.is(op)).toList();
-  }
-
-  /** (a) Integer only: no operator reads or writes a float tensor. */
-  private static void assertNoFloatLeft(OpCaseRun run) {
-    assertEquals(List.of(), run.result.floatOperators(), "operators left float");
-    for (Operator o : run.quantized.mainSubgraph().operators()) {
-      for (Tensor t : o.inputs()) {
-        assertFalse(OpCaseRun.isFloat(t), () -> o.displayName() + " reads float tensor " + t);
-      }
-      for (Tensor t : o.outputs()) {
-        assertFalse(OpCaseRun.isFloat(t), () -> o.displayName() + " writes float tensor " + t);
-      }
-    }
-  }
-
-  private static void assertIoType(Model q, IoType io) {
-    List<Tensor> edges = new ArrayList<>(q.mainSubgraph().inputs());
-    edges.addAll(q.mainSubgraph().outputs());
-    for (Tensor t : edges) {
-      assertEquals(io.dataType(), t.type(), "type of model input/output " + t);
-    }
-  }
-
-  /** (d) The operator's outputs follow its row: fixed, the input's, or shared with requantized inputs. */
-  private static void assertOutputRule(Model q, BuiltinOperator op) {
-    OutputRule rule = Int8OpTable.get(op).output();
-    for (Operator o : operatorsOf(q, op)) {
-      for (Tensor out : o.outputs()) {
-        Quantization actual = out.quantization();
-        if (rule instanceof OutputRule.Fixed f) {
-          assertTrue(OpCaseRun.sameParams(Quantization.perTensor(f.scale(), f.zeroPoint()), actual),
-              () -> op + " output " + actual + ", the row says " + f);
-        } else if (rule instanceof OutputRule.SameAsInput same) {
-          Quantization in = o.input(same.input()).quantization();
-          assertTrue(OpCaseRun.sameParams(in, actual), () -> op + " output " + actual + " but input " + in);
-        } else if (rule instanceof OutputRule.RequantizeInputs) {
-          for (Tensor in : o.inputs()) {
-            assertTrue(OpCaseRun.sameParams(in.quantization(), actual),
-                () -> op + " input " + in + " is not at the output's " + actual);
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * (c) Each dequantized output is within the case's tolerance (in output scales) of the float
-   * model run on the dequantized int8 inputs; a wrong scale anywhere puts it far off.
-   */
-  private static void assertCloseToFloat(OpCaseRun run, List<TensorValue> integerInputs) {
-    List<TensorValue> ours = OpCaseRun.run(run.quantized, integerInputs);
-    List<TensorValue> reference = OpCaseRun.run(run.opCase.model(), run.dequantizedInputs(integerInputs));
-    for (int k = 0; k < ours.size(); k++) {
-      Tensor t = run.quantized.mainSubgraph().outputs().get(k);
-      float scale = t.quantization().scale();
-      float[] got = OpCaseRun.dequantize(t, ours.get(k));
-      float[] want = reference.get(k).floats();
-      for (int i = 0; i < want.length; i++) {
-        double allowed = run.opCase.tolerance() * scale + 1e-3 * scale + 1e-6 * Math.abs(want[i]);
-        double error = Math.abs(got[i] - want[i]);
-        if (!(error <= allowed)) {
-          fail(String.format(Locale.ROOT, "output %d element %d: int8 gives %s, float %s: %.3f output scales "
-              + "(%s) off, allowed %.2f", k, i, got[i], want[i], error / scale, scale, run.opCase.tolerance()));
-        }
-      }
-    }
-  }
 }

@@ -34,8 +34,13 @@ final class OpCaseRun {
 
   /** Calibrates on 16 samples drawn from the case's input ranges and quantizes, integer only. */
   static OpCaseRun quantize(OpCase c, IoType io, long seed) {
+    return quantize(c, QuantizationMode.INT8_ONLY, io, seed);
+  }
+
+  /** The same in a given integer-only mode (INT8_ONLY or INT16X8_ONLY). */
+  static OpCaseRun quantize(OpCase c, QuantizationMode mode, IoType io, long seed) {
     List<List<TensorValue>> samples = samples(c, seed);
-    QuantizationResult r = Quantizer.fromModel(c.model()).mode(QuantizationMode.INT8_ONLY).inputType(io)
+    QuantizationResult r = Quantizer.fromModel(c.model()).mode(mode).inputType(io)
         .outputType(io).representativeDataset(RepresentativeDataset.ofSamples(samples)).quantize();
     return new OpCaseRun(c, samples, r);
   }
@@ -66,7 +71,7 @@ final class OpCaseRun {
     for (int i = 0; i < inputs.size(); i++) {
       Tensor t = inputs.get(i);
       byte[] codes = QuantTestSupport.quantizeInput(t, samples.get(s).get(i).floats());
-      out.add(TensorValue.ofBytes(t.type(), t.shape(), codes));
+      out.add(TensorValue.fromBytes(t.type(), t.shape(), codes));
     }
     return out;
   }

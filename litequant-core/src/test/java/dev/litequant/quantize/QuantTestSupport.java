@@ -35,9 +35,19 @@ final class QuantTestSupport {
     return out;
   }
 
-  /** Quantizes a float value to the tensor's int8/uint8 type with its parameters (for feeding inputs). */
+  /**
+   * Quantizes float values to the tensor's int8/uint8/int16 type with its parameters (for feeding
+   * inputs), as raw little-endian bytes.
+   */
   static byte[] quantizeInput(Tensor t, float[] values) {
     Quantization q = t.quantization();
+    if (t.type() == DataType.INT16) {
+      ByteBuffer out = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+      for (float v : values) {
+        out.putShort((short) QuantParams.quantize(v, q.scale(), q.zeroPoint(), Short.MIN_VALUE, Short.MAX_VALUE));
+      }
+      return out.array();
+    }
     int lo = t.type() == DataType.UINT8 ? 0 : -128;
     int hi = t.type() == DataType.UINT8 ? 255 : 127;
     byte[] out = new byte[values.length];
@@ -68,8 +78,15 @@ final class QuantTestSupport {
       b.asFloatBuffer().get(f);
       return f;
     }
-    float[] f = new float[raw.length];
     Quantization q = t.quantization();
+    if (t.type() == DataType.INT16) {
+      float[] f = new float[raw.length / 2];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = q.scale() * (b.getShort(2 * i) - q.zeroPoint());
+      }
+      return f;
+    }
+    float[] f = new float[raw.length];
     for (int i = 0; i < raw.length; i++) {
       int v = t.type() == DataType.UINT8 ? raw[i] & 0xFF : raw[i];
       f[i] = q.scale() * (v - q.zeroPoint());
