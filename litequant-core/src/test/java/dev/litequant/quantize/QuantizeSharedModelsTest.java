@@ -29,17 +29,25 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every shared float model that TensorFlow Lite 2.6.2 and LiteQuant's interpreter run quantizes
+ * Every shared float model that TensorFlow Lite 2.6.2 and LiteQuant's interpreter run quantizes (int8
+ * and 16x8)
  * in both modes, and the result loads and runs in 2.6.2 (every signature); integer-only mode is
  * refused, naming the operators, exactly when an operator has no int8 form.
  */
 class QuantizeSharedModelsTest {
   @TestFactory
   Stream<DynamicTest> everyFloatModelQuantizesAndRuns() {
-    return SharedModels.allTflite().stream().map(p -> DynamicTest.dynamicTest(SharedModels.name(p), () -> check(p)));
+    return SharedModels.allTflite().stream().map(p -> DynamicTest.dynamicTest(SharedModels.name(p),
+        () -> check(p, QuantizationMode.INT8, QuantizationMode.INT8_ONLY)));
   }
 
-  private static void check(Path p) throws Exception {
+  @TestFactory
+  Stream<DynamicTest> everyFloatModelQuantizesAndRunsIn16x8() {
+    return SharedModels.allTflite().stream().map(p -> DynamicTest.dynamicTest(SharedModels.name(p),
+        () -> check(p, QuantizationMode.INT16X8, QuantizationMode.INT16X8_ONLY)));
+  }
+
+  private static void check(Path p, QuantizationMode withFallback, QuantizationMode only) throws Exception {
     byte[] bytes = Files.readAllBytes(p);
     Model m = ModelReader.read(bytes);
     assumeTrue(isFloat(m), "not a float model");
@@ -53,7 +61,7 @@ class QuantizeSharedModelsTest {
     } catch (TfLiteOracle.RejectedException e) {
       assumeTrue(false, "TensorFlow Lite 2.6.2 cannot run the float model: " + e.getMessage());
     }
-    QuantizationResult fallback = quantize(bytes, m, QuantizationMode.INT8);
+    QuantizationResult fallback = quantize(bytes, m, withFallback);
     runEverySignature(fallback.modelBytes(), ModelReader.read(fallback.modelBytes()));
     sameIntegersAsTensorFlowLite(fallback.modelBytes());
     List<String> floats = new ArrayList<>();
@@ -62,13 +70,15 @@ class QuantizeSharedModelsTest {
         .forEach(d -> floats.add("operator " + d.index() + (m.subgraphs().size() > 1 ? " of subgraph " + d.subgraph() : "")
             + " (" + d.op() + ")"));
     try {
-      QuantizationResult only = quantize(bytes, m, QuantizationMode.INT8_ONLY);
-      assertTrue(floats.isEmpty(), "integer-only succeeded although " + floats + " stayed float in int8 mode");
-      assertEquals(0, only.floatOperators().size());
-      runEverySignature(only.modelBytes(), ModelReader.read(only.modelBytes()));
-      sameIntegersAsTensorFlowLite(only.modelBytes());
+      QuantizationResult onlyResult = quantize(bytes, m, only);
+      assertTrue(floats.isEmpty(), only.cliName() + " succeeded although " + floats + " stayed float in "
+          + withFallback.cliName() + " mode");
+      assertEquals(0, onlyResult.floatOperators().size());
+      runEverySignature(onlyResult.modelBytes(), ModelReader.read(onlyResult.modelBytes()));
+      sameIntegersAsTensorFlowLite(onlyResult.modelBytes());
     } catch (UnsupportedModelException e) {
-      assertTrue(!floats.isEmpty(), "integer-only was refused but int8 mode kept nothing float: " + e.getMessage());
+      assertTrue(!floats.isEmpty(), only.cliName() + " was refused but " + withFallback.cliName()
+          + " mode kept nothing float: " + e.getMessage());
       for (String op : floats) {
         assertTrue(e.getMessage().contains(op), "the error does not name " + op + ": " + e.getMessage());
       }
