@@ -50,6 +50,32 @@ public final class DequantizedByHand {
     return m;
   }
 
+  /**
+   * A reference for hybrid operators with per-axis int8 weights (float input, int8 constant
+   * weights), which 2.6.2 also gets wrong: their weights become a float32 constant dequantized by
+   * hand. The float operator then differs from a correct hybrid one only by the hybrid kernel's
+   * on-the-fly input quantization. The new constants are appended, so indices are unchanged.
+   */
+  public static Model withHybridWeightsDequantized(Model model) {
+    Model m = ModelReader.read(ModelWriter.write(model));
+    for (Subgraph g : m.subgraphs()) {
+      for (Operator op : g.operators()) {
+        if (op.inputs().size() < 2 || op.inputs().get(0) == null || op.inputs().get(1) == null) {
+          continue;
+        }
+        Tensor x = op.inputs().get(0);
+        Tensor w = op.inputs().get(1);
+        if (x.type() == DataType.FLOAT32 && w.isConstant() && w.type() == DataType.INT8 && w.quantization() != null
+            && w.quantization().isPerAxis()) {
+          Tensor f = g.addTensor(new Tensor(w.name() + "_by_hand", DataType.FLOAT32, w.shape()).setHasRank(true));
+          f.setBuffer(Buffer.copyOf(dequantize(w)));
+          op.inputs().set(1, f);
+        }
+      }
+    }
+    return m;
+  }
+
   private static boolean isPerAxisConstantDequantize(Operator op) {
     if (!op.is(dev.litequant.graph.BuiltinOperator.DEQUANTIZE)) {
       return false;
