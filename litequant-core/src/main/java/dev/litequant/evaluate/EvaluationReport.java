@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The result of an evaluation: the model-level numbers and one row per compared tensor, worst
- * first; renders itself as JSON and CSV for scripts.
+ * The result of an evaluation: the model-level numbers, one row per compared tensor (worst first),
+ * and for each integer tensor a histogram of its float values around its quantization range;
+ * renders itself as JSON and CSV for scripts.
  */
-public record EvaluationReport(ModelMetrics model, List<LayerMetrics> layers) {
+public record EvaluationReport(ModelMetrics model, List<LayerMetrics> layers, Map<String, Histogram> histograms) {
   public EvaluationReport {
     layers = List.copyOf(layers);
+    histograms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(histograms));
   }
 
   /** The layers flagged as suspect (RMSE / scale above 0.7), worst first. */
@@ -53,6 +55,8 @@ public record EvaluationReport(ModelMetrics model, List<LayerMetrics> layers) {
       r.put("elements", l.elements());
       r.put("sqnr_db", l.sqnr());
       r.put("rmse_over_scale", l.rmseOverScale());
+      r.put("layer_sqnr_db", l.layerSqnr());
+      r.put("layer_rmse_over_scale", l.layerRmseOverScale());
       r.put("max_abs_error", l.maxAbsError());
       r.put("mean_error", l.meanError());
       r.put("scale", l.scale());
@@ -73,12 +77,12 @@ public record EvaluationReport(ModelMetrics model, List<LayerMetrics> layers) {
   /** The per-layer table as CSV (RFC 4180 quoting), worst first. */
   public String layersCsv() {
     StringBuilder sb = new StringBuilder("tensor,float_tensor,operator_index,operator,type,elements,sqnr_db,"
-        + "rmse_over_scale,max_abs_error,mean_error,scale,representable_min,representable_max,observed_min,"
+        + "rmse_over_scale,layer_sqnr_db,layer_rmse_over_scale,max_abs_error,mean_error,scale,representable_min,representable_max,observed_min,"
         + "observed_max,suspect,clipped\n");
     for (LayerMetrics l : layers) {
       sb.append(csv(l.tensor())).append(',').append(csv(l.floatTensor())).append(',').append(l.operatorIndex())
           .append(',').append(l.operator()).append(',').append(l.type()).append(',').append(l.elements());
-      for (double d : new double[] {l.sqnr(), l.rmseOverScale(), l.maxAbsError(), l.meanError(), l.scale(),
+      for (double d : new double[] {l.sqnr(), l.rmseOverScale(), l.layerSqnr(), l.layerRmseOverScale(), l.maxAbsError(), l.meanError(), l.scale(),
           l.representableMin(), l.representableMax(), l.observedMin(), l.observedMax()}) {
         sb.append(',').append(Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6g", d));
       }

@@ -26,7 +26,8 @@ import java.util.Objects;
  * Compares a quantized model with its float original in LiteQuant's interpreter: both run on the
  * same samples (float values; integer model inputs get them quantized with their own parameters),
  * and every tensor of the quantized model that has a float counterpart is dequantized and measured
- * against it, as TensorFlow Lite's quantization debugger does.
+ * against it; each integer operator is also measured alone against its float twin on its own
+ * inputs ({@link IsolatedLayer}), as TensorFlow Lite's quantization debugger does.
  *
  * <pre>{@code
  * EvaluationReport r = Evaluator.of(floatBytes, quantizedBytes).labels(labels).evaluate(samples);
@@ -37,6 +38,7 @@ import java.util.Objects;
 public final class Evaluator {
   /** Samples timed (without observers) for the latency numbers. */
   private static final int TIMED_SAMPLES = 20;
+  private static final int HISTOGRAM_BINS = 60;
 
   private final Model reference;
   private final Model quantized;
@@ -117,23 +119,54 @@ public final class Evaluator {
     }
     Map<TensorPairing.Pair, ErrorStats> layerStats = new HashMap<>();
     pairs.forEach(p -> layerStats.put(p, new ErrorStats()));
+    Map<Integer, Histogram> histograms = new HashMap<>();
+    for (TensorPairing.Pair p : pairs) {
+      Tensor t = quantized.mainSubgraph().tensors().get(p.quantized());
+      if (t.type() != DataType.FLOAT32) {
+        Quantization qz = t.quantization();
+        histograms.putIfAbsent(p.quantized(), Histogram.around(qz.scale() * (codeMin(t.type()) - qz.zeroPoint()),
+            qz.scale() * (codeMax(t.type()) - qz.zeroPoint()), HISTOGRAM_BINS));
+      }
+    }
     int outputs = reference.mainSubgraph().outputs().size();
     ErrorStats[] outputStats = new ErrorStats[outputs];
     Arrays.setAll(outputStats, i -> new ErrorStats());
 
+    List<IsolatedLayer> isolated = new ArrayList<>();
+    for (int i = 0; i < quantized.mainSubgraph().operators().size(); i++) {
+      IsolatedLayer layer = IsolatedLayer.of(quantized.mainSubgraph(), i);
+      if (layer != null) {
+        isolated.add(layer);
+      }
+    }
+    Map<Integer, float[]> seen = new HashMap<>();
+    Map<Integer, TensorValue> seenRaw = new HashMap<>();
     f.setObserver((op, view) -> {
       if (floatValues.containsKey(view.index())) {
         floatValues.put(view.index(), Arrays.copyOf(view.floatArray(), view.size()));
       }
     });
     q.setObserver((op, view) -> {
+      boolean readable = view.type() == DataType.FLOAT32 || TensorPairing.comparable(view.tensor());
+      float[] values = readable ? dequantize(view) : null;
+      if (readable) {
+        seen.put(view.index(), values);
+      } else {
+        seenRaw.put(view.index(), Interpreter.snapshot(view));
+      }
       List<TensorPairing.Pair> mine = byQuantized.get(view.index());
       if (mine != null) {
-        float[] actual = dequantize(view);
+        float[] actual = values;
+        boolean histogrammed = false;
         for (TensorPairing.Pair p : mine) {
           float[] ref = floatValues.get(p.reference());
           if (ref != null && ref.length == actual.length) {
             layerStats.get(p).add(ref, actual, actual.length);
+            Histogram h = histograms.get(view.index());
+            if (h != null && !histogrammed) {
+              h.add(ref, ref.length);
+              histogrammed = true;
+            }
           }
         }
       }
@@ -151,9 +184,14 @@ public final class Evaluator {
             + "label per sample.");
       }
       floatValues.replaceAll((k, v) -> null);
+      seen.clear();
+      seenRaw.clear();
       setInputs(f, q, sample, n);
       f.invoke();
       q.invoke();
+      for (IsolatedLayer layer : isolated) {
+        layer.measure(seen, seenRaw);
+      }
       float[][] fo = new float[outputs][];
       float[][] qo = new float[outputs][];
       for (int o = 0; o < outputs; o++) {
@@ -196,7 +234,9 @@ public final class Evaluator {
     ModelMetrics model = new ModelMetrics(n, sqnr, maxAbs, classifier ? (double) agree / n : Double.NaN,
         labelled ? (double) floatCorrect / n : Double.NaN, labelled ? (double) quantizedCorrect / n : Double.NaN,
         millis[0], millis[1], referenceBytes, quantizedBytes);
-    return new EvaluationReport(model, layers(pairs, layerStats));
+    Map<String, Histogram> byName = new java.util.LinkedHashMap<>();
+    histograms.forEach((index, h) -> byName.put(quantized.mainSubgraph().tensors().get(index).name(), h));
+    return new EvaluationReport(model, layers(pairs, layerStats, isolated), byName);
   }
 
   private void setInputs(Interpreter f, Interpreter q, List<TensorValue> sample, int n) {
@@ -313,7 +353,14 @@ public final class Evaluator {
   }
 
   /** One row per paired tensor that was seen, worst SQNR first. */
-  private List<LayerMetrics> layers(List<TensorPairing.Pair> pairs, Map<TensorPairing.Pair, ErrorStats> stats) {
+  private List<LayerMetrics> layers(List<TensorPairing.Pair> pairs, Map<TensorPairing.Pair, ErrorStats> stats,
+      List<IsolatedLayer> isolated) {
+    Map<Integer, ErrorStats> alone = new HashMap<>();
+    for (IsolatedLayer l : isolated) {
+      if (l.stats.count() > 0) {
+        alone.put(l.operatorIndex, l.stats);
+      }
+    }
     List<LayerMetrics> out = new ArrayList<>();
     Subgraph q = quantized.mainSubgraph();
     Subgraph f = reference.mainSubgraph();
@@ -332,11 +379,17 @@ public final class Evaluator {
         lo = scale * (codeMin(t.type()) - qz.zeroPoint());
         hi = scale * (codeMax(t.type()) - qz.zeroPoint());
       }
+      ErrorStats own = alone.get(p.operatorIndex());
+      boolean ownOutput = own != null && quantized.mainSubgraph().operators().get(p.operatorIndex()).output(0) == t;
       out.add(new LayerMetrics(t.name(), f.tensors().get(p.reference()).name(), p.operatorIndex(), p.operator(),
-          t.type().displayName(), s.count(), s.sqnr(), s.rmse() / scale, s.maxAbsError(), s.meanError(), scale, lo,
-          hi, s.observedMin(), s.observedMax()));
+          t.type().displayName(), s.count(), s.sqnr(), s.rmse() / scale, ownOutput ? own.sqnr() : Double.NaN,
+          ownOutput ? own.rmse() / scale : Double.NaN, s.maxAbsError(), s.meanError(), scale, lo, hi,
+          s.observedMin(), s.observedMax()));
     }
-    out.sort(java.util.Comparator.comparingDouble(LayerMetrics::sqnr));
+    // Worst first: the layer's own SQNR where it has one (what --keep-float would repair), then the
+    // SQNR against the float model.
+    out.sort(java.util.Comparator.comparingDouble((LayerMetrics l) -> Double.isNaN(l.layerSqnr())
+        ? Double.POSITIVE_INFINITY : l.layerSqnr()).thenComparingDouble(LayerMetrics::sqnr));
     return out;
   }
 }

@@ -11,8 +11,12 @@ package dev.litequant.evaluate;
  * @param type the tensor's type in the quantized model (int8, int16, float32, ...)
  * @param elements values compared (over all samples)
  * @param sqnr signal-to-quantization-noise ratio in dB (+infinity when identical)
- * @param rmseOverScale root mean square error divided by the tensor's scale (NaN for float tensors);
- *     about 0.29 (1 / sqrt 12) is rounding alone, above 0.7 is suspect
+ * @param rmseOverScale root mean square error divided by the tensor's scale (NaN for float
+ *     tensors), against the float model: the error this layer inherits and adds
+ * @param layerSqnr SQNR of the operator alone: its float twin run on its own dequantized inputs
+ *     (NaN when it has none, e.g. float operators)
+ * @param layerRmseOverScale the operator's own RMSE over its output scale; about 0.29 (1 / sqrt
+ *     12) is rounding alone, above 0.7 is suspect
  * @param maxAbsError the largest absolute error
  * @param meanError the mean error (bias)
  * @param scale the tensor's quantization scale (NaN for float tensors)
@@ -22,14 +26,14 @@ package dev.litequant.evaluate;
  * @param observedMax the largest
  */
 public record LayerMetrics(String tensor, String floatTensor, int operatorIndex, String operator, String type,
-    long elements, double sqnr, double rmseOverScale, double maxAbsError, double meanError, double scale,
+    long elements, double sqnr, double rmseOverScale, double layerSqnr, double layerRmseOverScale, double maxAbsError, double meanError, double scale,
     double representableMin, double representableMax, double observedMin, double observedMax) {
   /** The RMSE / scale above which a layer is flagged. */
   public static final double SUSPECT_RMSE_OVER_SCALE = 0.7;
 
-  /** Whether the error is well beyond rounding. */
+  /** Whether the operator's own error is well beyond rounding. */
   public boolean suspect() {
-    return rmseOverScale > SUSPECT_RMSE_OVER_SCALE;
+    return layerRmseOverScale > SUSPECT_RMSE_OVER_SCALE;
   }
 
   /** Whether the evaluation data went outside the range the quantization can represent (clipping). */

@@ -157,8 +157,12 @@ class EvaluatorTest {
     // Every operator's output and the input are paired with their float tensors.
     assertEquals(17, r.layers().size(), r.layers().toString());
     for (int i = 1; i < r.layers().size(); i++) {
-      assertTrue(r.layers().get(i - 1).sqnr() <= r.layers().get(i).sqnr(), "worst first");
+      LayerMetrics a = r.layers().get(i - 1);
+      LayerMetrics b = r.layers().get(i);
+      assertTrue(Double.isNaN(b.layerSqnr()) || a.layerSqnr() <= b.layerSqnr(), "worst own SQNR first");
     }
+    assertEquals(16, r.layers().stream().filter(l -> !Double.isNaN(l.layerSqnr())).count(),
+        "every operator is also measured alone");
     LayerMetrics input = r.layers().stream().filter(l -> l.operatorIndex() == -1).findFirst().orElseThrow();
     assertTrue(input.rmseOverScale() < 0.35, "input quantization is rounding alone: " + input);
     assertEquals(f.length, r.model().floatBytes());
@@ -194,6 +198,38 @@ class EvaluatorTest {
     assertEquals(ind.sqnr(), m.outputSqnr()[0], 1.0, "output SQNR (dB) " + m);
     assertEquals((double) ind.quantizedCorrect() / digits.size(), m.quantizedAccuracy(), 1e-12, "accuracy " + m);
     assertTrue(m.outputSqnr()[0] > 10, "LiteQuant computes the per-channel layers right: " + m);
+  }
+
+  /**
+   * An int8 ADD alone adds only its output rounding: over many uniformly spread values the error is
+   * uniform in half a step each way, so its RMSE is 1/sqrt(12) of the scale.
+   */
+  @Test
+  void anOperatorAloneAddsRoundingOnly() {
+    dev.litequant.graph.ModelBuilder b = new dev.litequant.graph.ModelBuilder();
+    Tensor x = b.input("x", DataType.FLOAT32, 1, 256);
+    Tensor y = b.input("y", DataType.FLOAT32, 1, 256);
+    Tensor z = b.apply(dev.litequant.graph.BuiltinOperator.ADD, dev.litequant.flatbuf.Table.of("AddOptions"), "z",
+        DataType.FLOAT32, new int[] {1, 256}, x, y);
+    Model m = b.output(z).signature("serving_default").build();
+    java.util.Random rnd = new java.util.Random(7);
+    List<List<TensorValue>> samples = new ArrayList<>();
+    for (int s = 0; s < 40; s++) {
+      float[] a = new float[256];
+      float[] c = new float[256];
+      for (int i = 0; i < 256; i++) {
+        a[i] = rnd.nextFloat() * 2 - 1;
+        c[i] = rnd.nextFloat() * 3 - 1;
+      }
+      samples.add(List.of(TensorValue.ofFloats(Shape.of(1, 256), a), TensorValue.ofFloats(Shape.of(1, 256), c)));
+    }
+    byte[] f = ModelWriter.write(m);
+    byte[] q = Quantizer.fromBytes(f).mode(QuantizationMode.INT8)
+        .representativeDataset(RepresentativeDataset.ofSamples(samples)).quantize().modelBytes();
+    EvaluationReport r = Evaluator.of(f, q).evaluate(samples);
+    LayerMetrics add = r.layers().stream().filter(l -> l.operator().equals("ADD")).findFirst().orElseThrow();
+    assertEquals(1 / Math.sqrt(12), add.layerRmseOverScale(), 0.02, add.toString());
+    assertTrue(!add.suspect() && add.layerSqnr() > add.sqnr(), "the input rounding is not the layer's own: " + add);
   }
 
   @Test
