@@ -8,8 +8,6 @@ import dev.litequant.graph.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Pass 1: decides which operators run in int8. An operator stays float when the int8 table has no
@@ -21,7 +19,7 @@ final class SelectOperators {
   private SelectOperators() {}
 
   static void apply(QuantizationContext c) {
-    List<Pattern> patterns = compile(c.options.keepFloat());
+    KeepFloatSelectors keepFloat = KeepFloatSelectors.of(c.options.keepFloat());
     List<String> blocked = new ArrayList<>();
     for (Subgraph g : c.subgraphs) {
       int s = c.model.indexOf(g);
@@ -31,7 +29,7 @@ final class SelectOperators {
         if (!touchesFloat(op)) {
           continue;
         }
-        String reason = reasonToStayFloat(c, g, op, producers, patterns);
+        String reason = reasonToStayFloat(c, g, op, producers, keepFloat);
         int original = c.originalIndex.getOrDefault(op, i);
         c.decisions.add(new OperatorDecision(s, original, op.displayName(),
             reason == null ? OperatorDecision.Outcome.QUANTIZED : OperatorDecision.Outcome.FLOAT, reason));
@@ -50,19 +48,6 @@ final class SelectOperators {
     }
   }
 
-  private static List<Pattern> compile(List<String> selectors) {
-    List<Pattern> out = new ArrayList<>();
-    for (String s : selectors) {
-      try {
-        out.add(Pattern.compile(s));
-      } catch (PatternSyntaxException e) {
-        throw new dev.litequant.InvalidArgumentException("--keep-float '" + s + "' is neither an operator type nor "
-            + "a valid regular expression: " + e.getDescription() + ".");
-      }
-    }
-    return out;
-  }
-
   static boolean touchesFloat(Operator op) {
     for (Tensor t : op.inputs()) {
       if (t != null && t.type() == DataType.FLOAT32) {
@@ -78,17 +63,10 @@ final class SelectOperators {
   }
 
   private static String reasonToStayFloat(QuantizationContext c, Subgraph g, Operator op,
-      Map<Tensor, Operator> producers, List<Pattern> keepFloat) {
-    for (int k = 0; k < c.options.keepFloat().size(); k++) {
-      String selector = c.options.keepFloat().get(k);
-      if (selector.equals(op.displayName())) {
-        return "kept float (--keep-float " + selector + ")";
-      }
-      for (Tensor t : op.outputs()) {
-        if (keepFloat.get(k).matcher(t.name()).matches()) {
-          return "kept float (--keep-float " + selector + " matches '" + t.name() + "')";
-        }
-      }
+      Map<Tensor, Operator> producers, KeepFloatSelectors keepFloat) {
+    String kept = keepFloat.reason(op);
+    if (kept != null) {
+      return kept;
     }
     OpQuantSpec spec = Int8OpTable.get(op.type());
     if (spec == null) {
