@@ -82,8 +82,8 @@ final class DynamicRangeQuantization {
           if (kept != null) {
             floatReasons.putIfAbsent(op, kept);
           } else if (t.shape().elementCount() < options.minWeightElements()) {
-            floatReasons.putIfAbsent(op, "its weights '" + t.name() + "' have " + t.shape().elementCount()
-                + " elements, fewer than the " + options.minWeightElements() + " worth quantizing");
+            floatReasons.putIfAbsent(op, "its weights have " + t.shape().elementCount()
+                + " elements, fewer than --min-weight-elements " + options.minWeightElements());
           } else {
             candidates.put(t, true);
           }

@@ -87,7 +87,8 @@ class DynamicRangeQuantizationTest {
     assertEquals(1, op.version());
     assertEquals(1, r.operators().size());
     assertEquals(OperatorDecision.Outcome.FLOAT, r.operators().get(0).outcome());
-    assertTrue(r.operators().get(0).reason().contains("1023 elements"), r.operators().get(0).reason());
+    assertTrue(r.operators().get(0).reason().contains("1023 elements, fewer than --min-weight-elements 1024"),
+        r.operators().get(0).reason());
   }
 
   @Test
