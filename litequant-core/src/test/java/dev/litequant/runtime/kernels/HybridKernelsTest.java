@@ -53,9 +53,10 @@ class HybridKernelsTest {
         case POSITIVE -> u * magnitude;
         case NEGATIVE -> -u * magnitude;
         case ZERO -> r.nextBoolean() ? 0f : -0f;
-        // With 127 in the row the symmetric reciprocal is 1 and -128..127 gives the asymmetric scale 1:
-        // half-integers then sit exactly on a rounding tie.
-        case TIES -> i == 0 ? 127f : i == 1 ? -128f : (r.nextInt(255) - 127) + (r.nextBoolean() ? 0.5f : 0f);
+        // With 127 and -127 in the row the symmetric reciprocal is 1, with 127 and -128 the asymmetric
+        // scale is 1 (zero point 0): half-integers then sit exactly on rounding ties.
+        case TIES -> i == 0 ? 127f : i == 1 ? (magnitude < 1 ? -127f : -128f)
+            : (r.nextInt(255) - 127) + (r.nextBoolean() ? 0.5f : 0f);
         case SMALL -> (u * 2 - 1) * 1e-30f;
       };
     }
@@ -243,6 +244,34 @@ class HybridKernelsTest {
       ORACLE.check("BATCH_MATMUL #" + i + " " + lhsBatch + "x" + m + "x" + k + " by " + java.util.Arrays.toString(wShape)
           + " adj_x " + adjX + (asymmetric ? " asymmetric" : " symmetric"), b.output(y).build(),
           List.of(adjX ? value(values, lhsBatch, k, m) : value(values, lhsBatch, m, k)));
+    }
+  }
+
+  /**
+   * Accumulators beyond 2^24, where 2.6.2's float zero-point correction rounds twice (the product
+   * to float, then the difference) where an int32 correction would round once: depth 2048,
+   * weights and inputs of one sign, inputs near their maximum so that the codes are near 127.
+   */
+  @Test
+  void batchMatMulLargeAccumulators() {
+    Random r = new Random(302);
+    int k = 2048;
+    for (boolean asymmetric : new boolean[] {false, true}) {
+      ModelBuilder b = new ModelBuilder();
+      Tensor x = b.input("x", DataType.FLOAT32, 1, 4, k);
+      byte[] codes = new byte[k * 64];
+      for (int i = 0; i < codes.length; i++) {
+        codes[i] = (byte) (100 + r.nextInt(28));
+      }
+      Tensor w = weights(b, codes, new float[] {0.003f}, 0, k, 64);
+      Tensor y = b.tensor("y", DataType.FLOAT32, 1, 4, 64);
+      b.operator(BuiltinOperator.BATCH_MATMUL, Table.of("BatchMatMulOptions")
+          .with("asymmetric_quantize_inputs", asymmetric), List.of(x, w), List.of(y)).setVersion(asymmetric ? 4 : 1);
+      float[] values = new float[4 * k];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = 1f + 0.05f * r.nextFloat();
+      }
+      ORACLE.check("BATCH_MATMUL large accumulators " + asymmetric, b.output(y).build(), List.of(value(values, 1, 4, k)));
     }
   }
 
