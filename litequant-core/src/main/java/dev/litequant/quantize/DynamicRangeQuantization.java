@@ -56,6 +56,8 @@ final class DynamicRangeQuantization {
     private final List<OperatorDecision> decisions;
     private final Map<Operator, String> floatReasons = new LinkedHashMap<>();
     private final Map<Operator, Boolean> quantized = new IdentityHashMap<>();
+    /** The DEQUANTIZE operators this pass inserted. */
+    private final List<Operator> inserted = new ArrayList<>();
 
     SubgraphPass(Model model, Subgraph g, QuantizerOptions options, KeepFloatSelectors keepFloat,
         Map<Operator, Integer> originalIndex, Map<Buffer, Map<Integer, QuantParams.QuantizedWeights>> cache,
@@ -94,7 +96,9 @@ final class DynamicRangeQuantization {
         quantizeConstant(t, consumers.getOrDefault(t, List.of()));
       }
       for (Operator op : g.operators()) {
-        op.setVersion(Math.max(op.version(), OpVersions.required(op)));
+        if (quantized.containsKey(op) || inserted.contains(op)) {
+          op.setVersion(Math.max(op.version(), OpVersions.required(op)));
+        }
       }
       GraphEdits.prune(model, g);
       int s = model.indexOf(g);
@@ -179,7 +183,9 @@ final class DynamicRangeQuantization {
           first = Math.min(first, g.operators().indexOf(u.op()));
           u.op().inputs().set(u.input(), out);
         }
-        g.operators().add(first, GraphEdits.dequantize(int8, out));
+        Operator dq = GraphEdits.dequantize(int8, out);
+        inserted.add(dq);
+        g.operators().add(first, dq);
       }
     }
 
@@ -220,7 +226,9 @@ final class DynamicRangeQuantization {
       Tensor rows = GraphEdits.activation(g, out, out.name() + "_int8", DataType.INT8, table.quantization());
       gather.inputs().set(0, table);
       GraphEdits.replaceOutput(gather, out, rows);
-      g.operators().add(g.operators().indexOf(gather) + 1, GraphEdits.dequantize(rows, out));
+      Operator dq = GraphEdits.dequantize(rows, out);
+      inserted.add(dq);
+      g.operators().add(g.operators().indexOf(gather) + 1, dq);
     }
 
     private static boolean allEqual(float[] v) {

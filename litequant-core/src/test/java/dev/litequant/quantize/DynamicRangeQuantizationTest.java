@@ -106,6 +106,33 @@ class DynamicRangeQuantizationTest {
     runsLikeTensorFlowLite(q);
   }
 
+  /**
+   * Per-channel FULLY_CONNECTED weights only on request: 2.6.2 computes them wrongly (only the
+   * bias), so this model is checked in LiteQuant's interpreter, against the float model.
+   */
+  @Test
+  void perChannelDenseOnRequest() {
+    Model m = singleFc(16, 128);
+    Model q = quantize(m, Quantizer.fromModel(m).perChannelDense(true));
+    Operator op = only(q, BuiltinOperator.FULLY_CONNECTED);
+    assertTrue(op.input(1).quantization().isPerAxis());
+    assertEquals(0, op.input(1).quantization().axis());
+    assertEquals(16, op.input(1).quantization().scaleCount());
+    List<dev.litequant.runtime.TensorValue> in = OracleComparison.randomInputs(m, 4, -1f, 1f);
+    float[] expected = run(m, in);
+    float[] actual = run(q, in);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 0.1, "unit " + i);
+    }
+  }
+
+  private static float[] run(Model m, List<dev.litequant.runtime.TensorValue> in) {
+    dev.litequant.runtime.Interpreter it = dev.litequant.runtime.Interpreter.create(m);
+    it.setInput(0, in.get(0));
+    it.invoke();
+    return it.getOutput(0).floats();
+  }
+
   @Test
   void theThresholdIsAnOption() {
     Model m = singleFc(4, 256);
