@@ -38,6 +38,7 @@ public final class OpVersions {
       {BuiltinOperator.BATCH_MATMUL, 4}, {BuiltinOperator.BROADCAST_TO, 3}, {BuiltinOperator.REVERSE_V2, 3},
       {BuiltinOperator.PRELU, 1}, {BuiltinOperator.ABS, 4}, {BuiltinOperator.RSQRT, 2},
       {BuiltinOperator.BATCH_TO_SPACE_ND, 3}, {BuiltinOperator.SPACE_TO_BATCH_ND, 3}, {BuiltinOperator.GATHER_ND, 3},
+      {BuiltinOperator.EMBEDDING_LOOKUP, 3},
     };
     for (Object[] row : max) {
       TFLITE_2_6_2_MAX.put((BuiltinOperator) row[0], (Integer) row[1]);
@@ -103,6 +104,12 @@ public final class OpVersions {
           return 7;
         }
         boolean noBias = op.inputs().size() == 2;
+        boolean asymmetricHybrid = i0 == DataType.FLOAT32 && i1 == DataType.INT8 && op.options() != null
+            && op.options().getBool("asymmetric_quantize_inputs");
+        if (asymmetricHybrid) {
+          // Asymmetric input quantization came with version 9, after the bias-less form (6).
+          return 9;
+        }
         if (noBias && (int8 || i0 == DataType.FLOAT32 && i1 == DataType.INT8)) {
           return 6;
         }
@@ -193,7 +200,13 @@ public final class OpVersions {
       case L2_NORMALIZATION:
         return o == DataType.INT8 ? 2 : 1;
       case BATCH_MATMUL:
+        if (i0 == DataType.FLOAT32 && i1 == DataType.INT8) {
+          return op.options() != null && op.options().getBool("asymmetric_quantize_inputs") ? 4 : 1;
+        }
         return int16 ? 3 : int8 ? 2 : 1;
+      case EMBEDDING_LOOKUP:
+        // The version the official weight quantizer writes for an int8 table.
+        return i1 == DataType.INT8 ? 3 : 1;
       case BROADCAST_TO:
         return int8 || int16 ? 3 : 2;
       case REVERSE_V2:

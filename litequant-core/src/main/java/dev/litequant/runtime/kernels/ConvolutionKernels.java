@@ -13,7 +13,8 @@ import dev.litequant.runtime.RuntimeTensor;
 
 /**
  * Reference float kernels of CONV_2D and DEPTHWISE_CONV_2D (NHWC, any stride and dilation); int8
- * inputs go to {@link QuantizedConvolutionKernels}.
+ * inputs go to {@link QuantizedConvolutionKernels}, float inputs with int8 filters to {@link
+ * HybridConvolutionKernels}.
  */
 public final class ConvolutionKernels {
   private ConvolutionKernels() {}
@@ -121,6 +122,9 @@ public final class ConvolutionKernels {
     if (t == DataType.INT16 || t == DataType.UINT8) {
       throw ctx.unsupported(t.displayName() + " CONV_2D (only float32 and int8)");
     }
+    if (HybridConvolutionKernels.isHybrid(ctx.requireInput(0), ctx.requireInput(1))) {
+      return HybridConvolutionKernels.conv2d(ctx);
+    }
     ConvParams p = prepareConv(ctx);
     return () -> runConv(p);
   }
@@ -133,6 +137,9 @@ public final class ConvolutionKernels {
     }
     if (t == DataType.INT16 || t == DataType.UINT8) {
       throw ctx.unsupported(t.displayName() + " DEPTHWISE_CONV_2D (only float32 and int8)");
+    }
+    if (HybridConvolutionKernels.isHybrid(ctx.requireInput(0), ctx.requireInput(1))) {
+      return HybridConvolutionKernels.depthwise(ctx);
     }
     ConvParams p = prepareDepthwise(ctx);
     return () -> runDepthwise(p);

@@ -152,7 +152,10 @@ final class GatherKernels {
     };
   }
 
-  /** EMBEDDING_LOOKUP: rows of the table (input 1) chosen by the int32 ids of input 0. */
+  /**
+   * EMBEDDING_LOOKUP: rows of the table (input 1) chosen by the int32 ids of input 0; an int8 table
+   * with a float32 output is dequantized row by row (the hybrid path of {@code embedding_lookup.cc}).
+   */
   static Kernel embeddingLookup(OpContext ctx) {
     RuntimeTensor ids = ctx.requireType(0, DataType.INT32);
     RuntimeTensor table = ctx.requireInput(1);
@@ -163,9 +166,10 @@ final class GatherKernels {
     if (table.rank() < 2) {
       throw ctx.invalid("needs a table of rank 2 or more, got " + table);
     }
-    if (table.type() != out.type()) {
-      if (out.type() == DataType.FLOAT32 && (table.type() == DataType.INT8 || table.type() == DataType.UINT8)) {
-        throw ctx.unsupported("hybrid lookup of a " + table.type().displayName() + " table into float32");
+    boolean hybrid = out.type() == DataType.FLOAT32 && table.type() == DataType.INT8;
+    if (table.type() != out.type() && !hybrid) {
+      if (out.type() == DataType.FLOAT32 && table.type() == DataType.UINT8) {
+        throw ctx.unsupported("hybrid lookup of a uint8 table into float32 (only int8 tables)");
       }
       throw ctx.invalid("has table " + table + " but output " + out + " of another type");
     }
@@ -176,6 +180,20 @@ final class GatherKernels {
     int row = product(table.dims(), 1, table.rank());
     String op = describe(ctx);
     String along = "(rows of table " + table + ")";
+    if (hybrid) {
+      double scale = hybridTableScale(ctx, table);
+      return () -> {
+        byte[] src = table.bytes();
+        float[] dst = out.floats();
+        for (int i = 0; i < ids.size(); i++) {
+          int from = index(op, ids, i, rows, along) * row;
+          for (int j = 0; j < row; j++) {
+            // 2.6.2 multiplies by the scale widened to double and rounds once to float.
+            dst[i * row + j] = (float) (src[from + j] * scale);
+          }
+        }
+      };
+    }
     return () -> {
       Object src = Elements.array(table);
       Object dst = Elements.array(out);
@@ -183,6 +201,21 @@ final class GatherKernels {
         System.arraycopy(src, index(op, ids, i, rows, along) * row, dst, i * row, row);
       }
     };
+  }
+
+  /**
+   * The one scale of an int8 table read by a hybrid EMBEDDING_LOOKUP; 2.6.2 reads the per-tensor
+   * slot and ignores the zero point, so per-axis tables and zero points other than 0 are refused.
+   */
+  private static double hybridTableScale(OpContext ctx, RuntimeTensor table) {
+    dev.litequant.graph.Quantization q = table.quantization();
+    if (q == null || !q.hasScale()) {
+      throw ctx.invalid("has int8 table " + table + " without a scale");
+    }
+    if (q.isPerAxis() || q.zeroPoint(0) != 0) {
+      throw ctx.unsupported("hybrid lookup of table " + table + " quantized " + q + " (only one scale, zero point 0)");
+    }
+    return q.scale();
   }
 
   private static int product(int[] dims, int from, int to) {

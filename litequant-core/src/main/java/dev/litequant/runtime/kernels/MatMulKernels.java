@@ -13,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * Reference float kernels of FULLY_CONNECTED and BATCH_MATMUL; int8 and uint8 inputs go to {@link
- * QuantizedMatMulKernels}.
+ * QuantizedMatMulKernels}, float inputs with int8 weights to {@link HybridMatMulKernels}.
  */
 public final class MatMulKernels {
   private MatMulKernels() {}
@@ -84,6 +84,9 @@ public final class MatMulKernels {
     }
     if (t == DataType.INT16) {
       throw ctx.unsupported("int16 FULLY_CONNECTED (only float32, int8 and uint8)");
+    }
+    if (HybridMatMulKernels.isHybrid(ctx.requireInput(0), ctx.requireInput(1))) {
+      return HybridMatMulKernels.fullyConnected(ctx);
     }
     FcParams p = prepareFullyConnected(ctx);
     return () -> runFullyConnected(p);
@@ -165,6 +168,9 @@ public final class MatMulKernels {
     }
     if (t == DataType.INT16) {
       throw ctx.unsupported("int16 BATCH_MATMUL (only float32 and int8)");
+    }
+    if (HybridMatMulKernels.isHybrid(ctx.requireInput(0), ctx.requireInput(1))) {
+      return HybridMatMulKernels.batchMatMul(ctx);
     }
     BmmParams p = prepareBatchMatMul(ctx);
     return () -> runBatchMatMul(p);

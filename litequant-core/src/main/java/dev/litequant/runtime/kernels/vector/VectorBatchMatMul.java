@@ -27,8 +27,8 @@ final class VectorBatchMatMul {
   }
 
   static Kernel create(OpContext ctx) {
-    if (ctx.requireInput(0).type() != DataType.FLOAT32) {
-      return MatMulKernels.batchMatMul(ctx); // the integer kernels exist only as reference kernels
+    if (ctx.requireInput(0).type() != DataType.FLOAT32 || ctx.requireInput(1).type() != DataType.FLOAT32) {
+      return MatMulKernels.batchMatMul(ctx); // the integer and hybrid kernels exist only as reference kernels
     }
     BmmParams p = MatMulKernels.prepareBatchMatMul(ctx);
     VectorBatchMatMul k = new VectorBatchMatMul(p);

@@ -52,8 +52,8 @@ final class VectorConv2D {
   }
 
   static Kernel create(OpContext ctx) {
-    if (ctx.requireInput(0).type() != DataType.FLOAT32) {
-      return ConvolutionKernels.conv2d(ctx); // the integer kernels exist only as reference kernels
+    if (ctx.requireInput(0).type() != DataType.FLOAT32 || ctx.requireInput(1).type() != DataType.FLOAT32) {
+      return ConvolutionKernels.conv2d(ctx); // the integer and hybrid kernels exist only as reference kernels
     }
     ConvParams p = ConvolutionKernels.prepareConv(ctx);
     VectorConv2D k = new VectorConv2D(p);

@@ -36,8 +36,8 @@ final class VectorDepthwiseConv2D {
   }
 
   static Kernel create(OpContext ctx) {
-    if (ctx.requireInput(0).type() != DataType.FLOAT32) {
-      return ConvolutionKernels.depthwise(ctx); // the integer kernels exist only as reference kernels
+    if (ctx.requireInput(0).type() != DataType.FLOAT32 || ctx.requireInput(1).type() != DataType.FLOAT32) {
+      return ConvolutionKernels.depthwise(ctx); // the integer and hybrid kernels exist only as reference kernels
     }
     ConvParams p = ConvolutionKernels.prepareDepthwise(ctx);
     if (p.depthMultiplier() != 1) {

@@ -20,8 +20,8 @@ final class VectorFullyConnected {
   private VectorFullyConnected() {}
 
   static Kernel create(OpContext ctx) {
-    if (ctx.requireInput(0).type() != DataType.FLOAT32) {
-      return MatMulKernels.fullyConnected(ctx); // the integer kernels exist only as reference kernels
+    if (ctx.requireInput(0).type() != DataType.FLOAT32 || ctx.requireInput(1).type() != DataType.FLOAT32) {
+      return MatMulKernels.fullyConnected(ctx); // the integer and hybrid kernels exist only as reference kernels
     }
     FcParams p = MatMulKernels.prepareFullyConnected(ctx);
     return () -> run(p);
