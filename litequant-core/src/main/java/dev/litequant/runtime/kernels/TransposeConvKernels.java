@@ -24,6 +24,7 @@ import java.util.Arrays;
  * scattered the same way, plus the int32 bias, then TensorFlow Lite's two-rounding multiplier per
  * output channel (2.6.2 runs a GEMM to int32, col2im, then a separate requantization loop), the
  * output zero point and a clamp to [-128, 127]: TRANSPOSE_CONV has no fused activation in 2.6.
+ * int16 (16x8) inputs go to {@link Int16TransposeConv}.
  */
 public final class TransposeConvKernels {
   private TransposeConvKernels() {}
@@ -93,14 +94,17 @@ public final class TransposeConvKernels {
         shape[1], shape[2], outC, kh, kw, strideH, strideW, rows.padBefore(), cols.padBefore());
   }
 
-  /** TRANSPOSE_CONV: int8 inputs take the integer kernel, float32 inputs the float one. */
+  /** TRANSPOSE_CONV: int8 and int16 (16x8) inputs take the integer kernels, float32 inputs the float one. */
   static Kernel transposeConv(OpContext ctx) {
     TransposeConvParams p = prepare(ctx);
     if (p.input().type() == DataType.INT8) {
       return int8(ctx, p, Arithmetic.MBQM_DOUBLE);
     }
+    if (p.input().type() == DataType.INT16) {
+      return Int16TransposeConv.create(ctx, p);
+    }
     if (p.input().type() != DataType.FLOAT32) {
-      throw ctx.unsupported(p.input().type().displayName() + " TRANSPOSE_CONV (only float32 and int8)");
+      throw ctx.unsupported(p.input().type().displayName() + " TRANSPOSE_CONV (only float32, int8 and int16)");
     }
     if (p.weights().type() != DataType.FLOAT32 || (p.bias() != null && p.bias().type() != DataType.FLOAT32)) {
       throw ctx.invalid("mixes a float32 input with weights " + p.weights() + " and bias " + p.bias());
