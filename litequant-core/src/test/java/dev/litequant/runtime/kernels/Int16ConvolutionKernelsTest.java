@@ -347,6 +347,37 @@ class Int16ConvolutionKernelsTest {
         c.op(), ctx -> variant(ctx, Kind.CONV, Arithmetic.CONVOLUTION.withRounding(Rounding.FULL_MULTIPLIER))) > 0);
   }
 
+  /**
+   * TRANSPOSE_CONV with its output_shape given at run time (as in the seanet layer): LiteQuant
+   * fixes the output to the declared shape, runs like 2.6.2 when the values match, and stops with
+   * a clear error when they do not.
+   */
+  @Test
+  void transposeOutputShapeGivenAtRunTime() {
+    Random r = new Random(1607);
+    Conv c = randomConv(r, Kind.TRANSPOSE);
+    Model m = c.model();
+    var op = m.mainSubgraph().operators().get(0);
+    Tensor constant = op.inputs().get(0);
+    ModelBuilder b = new ModelBuilder();
+    Tensor runtimeShape = b.input("output_shape", DataType.INT32, 4);
+    op.inputs().set(0, runtimeShape);
+    m.mainSubgraph().inputs().add(0, runtimeShape);
+    m.mainSubgraph().tensors().add(runtimeShape);
+    m.mainSubgraph().tensors().remove(constant);
+    op.outputs().get(0).setShape(dev.litequant.graph.Shape.of(c.batches(), c.outH(), c.outW(), c.outC()));
+    int[] shape = {c.batches(), c.outH(), c.outW(), c.outC()};
+    List<TensorValue> inputs = List.of(TensorValue.ofInts(dev.litequant.graph.Shape.of(4), shape), c.inputs().get(0));
+    ORACLE.check("runtime output_shape " + c.label(), m, inputs);
+    int[] other = shape.clone();
+    other[1]++;
+    List<TensorValue> wrong = List.of(TensorValue.ofInts(dev.litequant.graph.Shape.of(4), other), c.inputs().get(0));
+    dev.litequant.InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.litequant.InvalidArgumentException.class,
+        () -> QuantizedOracle.run(m, wrong, dev.litequant.runtime.InterpreterOptions.referenceKernels()));
+    assertTrue(e.getMessage().contains("declared shape"), e.getMessage());
+  }
+
   // ---- what 2.6.2 refuses ----
 
   private static Conv small(Kind kind) {
