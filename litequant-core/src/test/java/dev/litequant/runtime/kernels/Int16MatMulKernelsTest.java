@@ -118,12 +118,18 @@ class Int16MatMulKernelsTest {
   @Test
   void fullyConnectedEveryCode() {
     Random r = new Random(1612);
-    for (int set = 0; set < 3; set++) {
+    for (int set = 0; set < 4; set++) {
       float sIn = QuantizedModels.logUniform(r, 1e-5, 1e-3);
       float sW = QuantizedModels.logUniform(r, 1e-3, 1e-1);
       float sOut = (float) (sIn * sW * (40 + r.nextInt(60)));
+      if (set == 3) {
+        // A dyadic multiplier (3/64, exact in float and double): many outputs sit exactly on ties.
+        sIn = 1f / 1024;
+        sW = 0.375f;
+        sOut = 1f / 128;
+      }
       byte[] w = {(byte) (1 + r.nextInt(127)), (byte) -(1 + r.nextInt(127)), 1, (byte) (r.nextInt(255) - 127)};
-      Fc f = new Fc(new int[] {65536, 1}, 4, sIn, sW, 0, sOut, CLIPPING[set], false, w,
+      Fc f = new Fc(new int[] {65536, 1}, 4, sIn, sW, 0, sOut, CLIPPING[set % CLIPPING.length], false, w,
           Int16Models.randomBias(r, 4, 100000), DataType.INT64, Int16Models.allCodes());
       fcAlternatives(ORACLE.check("every code " + f.label(), f.model(), f.inputs()));
     }
@@ -335,6 +341,14 @@ class Int16MatMulKernelsTest {
       bmmAlternatives(ORACLE.check("BATCH_MATMUL " + Arrays.toString(lhs) + " x " + Arrays.toString(rhs) + " adj "
           + adjX + "/" + adjY, model, in));
     }
+  }
+
+  /** Every int16 code times 3 with a dyadic multiplier (1/128): many outputs sit exactly on ties. */
+  @Test
+  void batchMatMulEveryCodeOnTies() {
+    Model m = bmmModel(new int[] {1, 65536, 1}, new int[] {1, 1, 1}, 1f / 1024, 1f / 8, 1f / 64, false, false);
+    bmmAlternatives(ORACLE.check("BATCH_MATMUL every code times 3, multiplier 1/128", m,
+        List.of(Int16Models.value(Int16Models.allCodes(), 1, 65536, 1), Int16Models.value(new short[] {3}, 1, 1, 1))));
   }
 
   /**
