@@ -108,6 +108,8 @@ class Int16DataMovementTest {
         x(b, 3, 4), Int16Models.input(b, "x2", S, 3, 4)), y(b)));
     check("SELECT_V2", 16, b -> op(b, BuiltinOperator.SELECT_V2, null, 1, List.of(b.input("c", DataType.BOOL, 3, 1),
         x(b, 3, 4), Int16Models.input(b, "x2", S, 1, 4)), y(b)));
+    check("FILL", 19, b -> op(b, BuiltinOperator.FILL, null, 3,
+        List.of(b.constantInts("dims", new int[] {2, 3}, 2), Int16Models.input(b, "v", S)), y(b)));
     check("PAD", 17, b -> op(b, BuiltinOperator.PAD, null, 4,
         List.of(x(b, 1, 3, 3, 2), b.constantInts("p", new int[] {0, 0, 1, 2, 2, 0, 0, 1}, 4, 2)), y(b)));
     check("PADV2", 18, b -> {
