@@ -49,7 +49,8 @@ final class Int16MatMulKernels {
     Int16Output.checkInt64Bias(ctx, p.bias(), p.units());
     if (p.output().rank() != 2) {
       // 2.6.2's int16 kernel reads the batch count from output dimension 0 and the units from
-      // dimension 1: a rank-3 output comes out partly unwritten, a rank-1 output crashes it.
+      // dimension 1: a rank-3 output comes out partly unwritten, a rank-1 output makes it read past
+      // the output's dimensions (undefined: it has crashed the process).
       throw ctx.unsupported("16x8 FULLY_CONNECTED with keep_num_dims and a rank-" + p.output().rank()
           + " output " + p.output() + ": TensorFlow Lite 2.6.2 computes it wrongly (it needs a 2-D output)");
     }
