@@ -10,6 +10,7 @@ import dev.litequant.runtime.kernels.Int16Output.Arithmetic;
 import dev.litequant.runtime.kernels.Int16Output.Stage;
 import dev.litequant.runtime.kernels.MatMulKernels.BmmParams;
 import dev.litequant.runtime.kernels.MatMulKernels.FcParams;
+import java.util.Arrays;
 
 /**
  * 16x8 FULLY_CONNECTED (int16 input and output, int8 weights with one scale, optional int64 bias)
@@ -70,7 +71,7 @@ final class Int16MatMulKernels {
       throw ctx.invalid("has weights " + w + " with scale " + ws + "; it must be finite and not negative");
     }
     float[] scales = new float[p.units()];
-    java.util.Arrays.fill(scales, ws);
+    Arrays.fill(scales, ws);
     QuantizedMatMulKernels.checkBiasScale(ctx, p.bias(), in.scale(), scales, out.scale());
     Quantized.Range range = Quantized.activationRange(ctx, act, out, DataType.INT16);
     PreparedFc q = new PreparedFc(p, (int) wq.zeroPoint(),

@@ -6,6 +6,8 @@ import dev.litequant.InvalidArgumentException;
 import dev.litequant.flatbuf.Table;
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.Padding;
+import dev.litequant.graph.Shape;
+import dev.litequant.graph.Tensor;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.KernelRegistry;
 import dev.litequant.runtime.OpContext;
@@ -101,8 +103,8 @@ public final class TransposeConvKernels {
    * that is complete, and checks each run that output_shape holds the same values.
    */
   private static int[] declaredOutputShape(OpContext ctx, RuntimeTensor out) {
-    dev.litequant.graph.Tensor desc = out.tensor();
-    dev.litequant.graph.Shape signature = desc.shapeSignature();
+    Tensor desc = out.tensor();
+    Shape signature = desc.shapeSignature();
     int[] declared = desc.shape().dims();
     if (declared.length != 4 || (signature != null && !signature.isFullyDefined())) {
       throw ctx.unsupported("a TRANSPOSE_CONV whose output_shape is computed at run time and whose output " + out
@@ -122,7 +124,7 @@ public final class TransposeConvKernels {
     String where = "Operator " + ctx.operatorIndex() + " (TRANSPOSE_CONV)";
     return () -> {
       int[] given = shapeTensor.ints();
-      if (!java.util.Arrays.equals(given, fixed)) {
+      if (!Arrays.equals(given, fixed)) {
         throw new InvalidArgumentException(where + " got output_shape " + Shapes.str(given) + ", but its output was "
             + "fixed to the declared shape " + Shapes.str(fixed) + " before running");
       }

@@ -1,10 +1,12 @@
 package dev.litequant.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.litequant.UnsupportedModelException;
+import dev.litequant.InvalidArgumentException;
 import dev.litequant.InvalidModelException;
+import dev.litequant.UnsupportedModelException;
 import dev.litequant.flatbuf.Table;
 import dev.litequant.graph.BuiltinOperator;
 import dev.litequant.graph.DataType;
@@ -13,8 +15,10 @@ import dev.litequant.graph.Model;
 import dev.litequant.graph.ModelBuilder;
 import dev.litequant.graph.Padding;
 import dev.litequant.graph.Quantization;
+import dev.litequant.graph.Shape;
 import dev.litequant.graph.Tensor;
 import dev.litequant.quant.QuantMath;
+import dev.litequant.runtime.InterpreterOptions;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.OpContext;
 import dev.litequant.runtime.TensorValue;
@@ -372,16 +376,16 @@ class Int16ConvolutionKernelsTest {
     m.mainSubgraph().inputs().add(0, runtimeShape);
     m.mainSubgraph().tensors().add(runtimeShape);
     m.mainSubgraph().tensors().remove(constant);
-    op.outputs().get(0).setShape(dev.litequant.graph.Shape.of(c.batches(), c.outH(), c.outW(), c.outC()));
+    op.outputs().get(0).setShape(Shape.of(c.batches(), c.outH(), c.outW(), c.outC()));
     int[] shape = {c.batches(), c.outH(), c.outW(), c.outC()};
-    List<TensorValue> inputs = List.of(TensorValue.ofInts(dev.litequant.graph.Shape.of(4), shape), c.inputs().get(0));
+    List<TensorValue> inputs = List.of(TensorValue.ofInts(Shape.of(4), shape), c.inputs().get(0));
     ORACLE.check("runtime output_shape " + c.label(), m, inputs);
     int[] other = shape.clone();
     other[1]++;
-    List<TensorValue> wrong = List.of(TensorValue.ofInts(dev.litequant.graph.Shape.of(4), other), c.inputs().get(0));
-    dev.litequant.InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.litequant.InvalidArgumentException.class,
-        () -> QuantizedOracle.run(m, wrong, dev.litequant.runtime.InterpreterOptions.referenceKernels()));
+    List<TensorValue> wrong = List.of(TensorValue.ofInts(Shape.of(4), other), c.inputs().get(0));
+    dev.litequant.InvalidArgumentException e = assertThrows(
+        InvalidArgumentException.class,
+        () -> QuantizedOracle.run(m, wrong, InterpreterOptions.referenceKernels()));
     assertTrue(e.getMessage().contains("declared shape"), e.getMessage());
   }
 

@@ -11,6 +11,7 @@ import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
 import dev.litequant.graph.ModelBuilder;
 import dev.litequant.graph.Quantization;
+import dev.litequant.graph.Shape;
 import dev.litequant.graph.Tensor;
 import dev.litequant.runtime.TensorValue;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ class Int16DataMovementTest {
     short[] vc = {-7, 8, -9, 10};
     QuantizedOracle.Checked checked = ORACLE.check("CONCATENATION int16 different scales", b.build(),
         List.of(Int16Models.value(va, 2, 3), Int16Models.value(vc, 2, 2)));
-    byte[] expected = TensorValue.ofShorts(DataType.INT16, dev.litequant.graph.Shape.of(2, 5),
+    byte[] expected = TensorValue.ofShorts(DataType.INT16, Shape.of(2, 5),
         new short[] {1, 2, 3, -7, 8, 4, 5, 6, -9, 10}).toBytes();
     assertArrayEquals(expected, checked.expected().get(0));
   }

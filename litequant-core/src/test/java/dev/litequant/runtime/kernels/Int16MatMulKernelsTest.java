@@ -1,6 +1,7 @@
 package dev.litequant.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litequant.InvalidModelException;
@@ -15,6 +16,7 @@ import dev.litequant.graph.ModelBuilder;
 import dev.litequant.graph.Quantization;
 import dev.litequant.graph.Tensor;
 import dev.litequant.quant.QuantMath;
+import dev.litequant.runtime.InterpreterOptions;
 import dev.litequant.runtime.TensorValue;
 import dev.litequant.runtime.kernels.Int16Output.Arithmetic;
 import dev.litequant.runtime.kernels.Int16Output.Rounding;
@@ -212,8 +214,8 @@ class Int16MatMulKernelsTest {
     w.setQuantization(Quantization.perAxis(scales, new long[scales.length], 0));
     byte[] theirs = QuantizedOracle.oracle(m, f.inputs()).get(0);
     assertTrue(allZero(theirs), "2.6.2 gives zeros for per-channel 16x8 FULLY_CONNECTED");
-    UnsupportedModelException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedModelException.class,
-        () -> QuantizedOracle.run(m, f.inputs(), dev.litequant.runtime.InterpreterOptions.referenceKernels()));
+    UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+        () -> QuantizedOracle.run(m, f.inputs(), InterpreterOptions.referenceKernels()));
     assertTrue(e.getMessage().contains("per-channel weights"), e.getMessage());
   }
 
@@ -226,8 +228,8 @@ class Int16MatMulKernelsTest {
     QuantizedOracle.Checked right = ORACLE.check("int64 " + f.label(), f.model(), f.inputs());
     byte[] misread = QuantizedOracle.oracle(int32.model(), int32.inputs()).get(0);
     assertFalse(Arrays.equals(right.expected().get(0), misread), "2.6.2 computes int32 bias like int64 bias");
-    UnsupportedModelException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedModelException.class,
-        () -> QuantizedOracle.run(int32.model(), int32.inputs(), dev.litequant.runtime.InterpreterOptions.referenceKernels()));
+    UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+        () -> QuantizedOracle.run(int32.model(), int32.inputs(), InterpreterOptions.referenceKernels()));
     assertTrue(e.getMessage().contains("int32 bias"), e.getMessage());
   }
 
@@ -273,16 +275,16 @@ class Int16MatMulKernelsTest {
     QuantizedOracle.Checked right = ORACLE.check("FC rank 3 without keep_num_dims", flat.model(), flat.inputs());
     byte[] partial = QuantizedOracle.oracle(kept.model(), kept.inputs()).get(0);
     assertFalse(Arrays.equals(right.expected().get(0), partial), "2.6.2 computes keep_num_dims rank 3 right");
-    UnsupportedModelException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedModelException.class,
-        () -> QuantizedOracle.run(kept.model(), kept.inputs(), dev.litequant.runtime.InterpreterOptions.referenceKernels()));
+    UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+        () -> QuantizedOracle.run(kept.model(), kept.inputs(), InterpreterOptions.referenceKernels()));
     assertTrue(e.getMessage().contains("keep_num_dims"), e.getMessage());
     Fc rank1 = new Fc(new int[] {depth}, units, sIn, sW, 0, sOut, 0, true, w, bias, DataType.INT64,
         Arrays.copyOf(x, depth));
     // 2.6.2 reads the second dimension of a rank-1 output past its end: undefined, it has both
     // crashed the process (heap corruption) and returned in different runs, so only LiteQuant's
     // refusal is checked.
-    UnsupportedModelException e1 = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedModelException.class,
-        () -> QuantizedOracle.run(rank1.model(), rank1.inputs(), dev.litequant.runtime.InterpreterOptions.referenceKernels()));
+    UnsupportedModelException e1 = assertThrows(UnsupportedModelException.class,
+        () -> QuantizedOracle.run(rank1.model(), rank1.inputs(), InterpreterOptions.referenceKernels()));
     assertTrue(e1.getMessage().contains("keep_num_dims"), e1.getMessage());
   }
 

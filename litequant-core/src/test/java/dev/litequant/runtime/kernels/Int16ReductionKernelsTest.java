@@ -1,5 +1,6 @@
 package dev.litequant.runtime.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litequant.InvalidModelException;
@@ -118,7 +119,7 @@ class Int16ReductionKernelsTest {
     byte[] theirs = QuantizedOracle.oracle(m, in).get(0);
     // Codes 2*5*8*11 = 880, 3*6*9*12 = 1944, 4*7*10*13 = 3640: the product of the raw codes.
     assertTrue(theirs[0] == (byte) 880 && theirs[1] == (byte) (880 >> 8), Arrays.toString(theirs));
-    UnsupportedModelException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedModelException.class,
+    UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
         () -> QuantizedOracle.run(m, in, InterpreterOptions.referenceKernels()));
     assertTrue(e.getMessage().contains("PROD"), e.getMessage());
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
+import dev.litequant.graph.Shape;
 import dev.litequant.graph.Tensor;
 import dev.litequant.io.ModelFiles;
 import dev.litequant.io.ModelWriter;
@@ -142,7 +143,7 @@ class SeanetGoldenTest {
     }
     try {
       byte[] theirs = TfLiteOracle.run(ModelWriter.write(model), raw).get(0);
-      byte[] ours = TensorValue.ofShorts(DataType.INT16, dev.litequant.graph.Shape.of(expected.length), expected)
+      byte[] ours = TensorValue.ofShorts(DataType.INT16, Shape.of(expected.length), expected)
           .toBytes();
       int differ = QuantizedOracle.countDifferent(DataType.INT16, theirs, ours);
       return differ == 0 ? "agrees" : "differs on " + differ + " of " + expected.length;
