@@ -257,6 +257,9 @@ public final class BinaryKernels {
     if (out.type() != DataType.BOOL) {
       throw ctx.invalid("must produce bool, not " + out.type().displayName());
     }
+    if (a.type() == DataType.INT16) {
+      throw ctx.unsupported("int16 inputs (TensorFlow Lite 2.6.2 compares no int16 tensors)");
+    }
     Layout l = layout(ctx, a, b);
     if ((a.type() == DataType.INT8 || a.type() == DataType.UINT8) && op != Compare.AND && op != Compare.OR) {
       return QuantizedBinaryKernels.compare(ctx, op, l);

@@ -108,12 +108,23 @@ final class ConcatSplitKernels {
 
   /**
    * Joined values are copied raw, so quantized inputs must share the output's scale and zero point.
-   * TensorFlow Lite requires that of int8 (and of PACK's uint8), copies int16 raw whatever the
-   * scales, and requantizes uint8 CONCATENATION inputs, which is not implemented here.
+   * TensorFlow Lite requires that of int8 and of every PACK, requantizes uint8 CONCATENATION inputs
+   * (not implemented here), and for int16 CONCATENATION requires zero points 0 but copies the codes
+   * whatever the scales.
    */
   private static void checkJoinQuantization(OpContext ctx, RuntimeTensor[] parts, RuntimeTensor out, boolean pack) {
     DataType type = out.type();
-    if (type != DataType.INT8 && type != DataType.UINT8) {
+    if (type == DataType.INT16 && !pack) {
+      for (RuntimeTensor t : concat(parts, out)) {
+        Quantization q = t.quantization();
+        if (q != null && q.hasScale() && q.zeroPoint() != 0) {
+          throw ctx.invalid("has int16 tensor " + t + " with zero point " + q.zeroPoint()
+              + "; TensorFlow Lite requires 0 for int16 CONCATENATION");
+        }
+      }
+      return;
+    }
+    if (type != DataType.INT8 && type != DataType.UINT8 && type != DataType.INT16) {
       return;
     }
     for (RuntimeTensor p : parts) {
@@ -126,6 +137,12 @@ final class ConcatSplitKernels {
             + out + "; its values are copied unchanged, so the scales and zero points must match");
       }
     }
+  }
+
+  private static RuntimeTensor[] concat(RuntimeTensor[] parts, RuntimeTensor out) {
+    RuntimeTensor[] all = Arrays.copyOf(parts, parts.length + 1);
+    all[parts.length] = out;
+    return all;
   }
 
   private static boolean sameQuantization(Quantization a, Quantization b) {

@@ -13,8 +13,8 @@ import dev.litequant.runtime.RuntimeTensor;
 
 /**
  * Reference float kernels of CONV_2D and DEPTHWISE_CONV_2D (NHWC, any stride and dilation); int8
- * inputs go to {@link QuantizedConvolutionKernels}, float inputs with int8 filters to {@link
- * HybridConvolutionKernels}.
+ * inputs go to {@link QuantizedConvolutionKernels}, int16 (16x8) inputs to {@link
+ * Int16ConvolutionKernels}, float inputs with int8 filters to {@link HybridConvolutionKernels}.
  */
 public final class ConvolutionKernels {
   private ConvolutionKernels() {}
@@ -113,14 +113,17 @@ public final class ConvolutionKernels {
         rows.out(), cols.out(), outC, kh, kw, rows, cols, dm, act, FusedActivations.of(act));
   }
 
-  /** CONV_2D: int8 inputs take the integer kernel, float32 inputs the float one. */
+  /** CONV_2D: int8 and int16 (16x8) inputs take the integer kernels, float32 inputs the float one. */
   public static Kernel conv2d(OpContext ctx) {
     DataType t = ctx.requireInput(0).type();
     if (t == DataType.INT8) {
       return QuantizedConvolutionKernels.conv2d(ctx);
     }
-    if (t == DataType.INT16 || t == DataType.UINT8) {
-      throw ctx.unsupported(t.displayName() + " CONV_2D (only float32 and int8)");
+    if (t == DataType.INT16) {
+      return Int16ConvolutionKernels.conv2d(ctx);
+    }
+    if (t == DataType.UINT8) {
+      throw ctx.unsupported(t.displayName() + " CONV_2D (only float32, int8 and int16)");
     }
     if (HybridConvolutionKernels.isHybrid(ctx.requireInput(0), ctx.requireInput(1))) {
       return HybridConvolutionKernels.conv2d(ctx);
@@ -129,14 +132,17 @@ public final class ConvolutionKernels {
     return () -> runConv(p);
   }
 
-  /** DEPTHWISE_CONV_2D: int8 inputs take the integer kernel, float32 inputs the float one. */
+  /** DEPTHWISE_CONV_2D: int8 and int16 (16x8) inputs take the integer kernels, float32 inputs the float one. */
   public static Kernel depthwise(OpContext ctx) {
     DataType t = ctx.requireInput(0).type();
     if (t == DataType.INT8) {
       return QuantizedConvolutionKernels.depthwise(ctx);
     }
-    if (t == DataType.INT16 || t == DataType.UINT8) {
-      throw ctx.unsupported(t.displayName() + " DEPTHWISE_CONV_2D (only float32 and int8)");
+    if (t == DataType.INT16) {
+      return Int16ConvolutionKernels.depthwise(ctx);
+    }
+    if (t == DataType.UINT8) {
+      throw ctx.unsupported(t.displayName() + " DEPTHWISE_CONV_2D (only float32, int8 and int16)");
     }
     if (HybridConvolutionKernels.isHybrid(ctx.requireInput(0), ctx.requireInput(1))) {
       return HybridConvolutionKernels.depthwise(ctx);

@@ -13,7 +13,8 @@ import java.util.Arrays;
 
 /**
  * Reference float kernels of FULLY_CONNECTED and BATCH_MATMUL; int8 and uint8 inputs go to {@link
- * QuantizedMatMulKernels}, float inputs with int8 weights to {@link HybridMatMulKernels}.
+ * QuantizedMatMulKernels}, int16 (16x8) inputs to {@link Int16MatMulKernels}, float inputs with int8
+ * weights to {@link HybridMatMulKernels}.
  */
 public final class MatMulKernels {
   private MatMulKernels() {}
@@ -76,14 +77,14 @@ public final class MatMulKernels {
         FusedActivations.of(o.getInt("fused_activation_function")));
   }
 
-  /** FULLY_CONNECTED: int8 and uint8 inputs take the integer kernels, float32 inputs the float one. */
+  /** FULLY_CONNECTED: int8, uint8 and int16 (16x8) inputs take the integer kernels, float32 the float one. */
   public static Kernel fullyConnected(OpContext ctx) {
     DataType t = ctx.requireInput(0).type();
     if (t == DataType.INT8 || t == DataType.UINT8) {
       return QuantizedMatMulKernels.fullyConnected(ctx);
     }
     if (t == DataType.INT16) {
-      throw ctx.unsupported("int16 FULLY_CONNECTED (only float32, int8 and uint8)");
+      return Int16MatMulKernels.fullyConnected(ctx);
     }
     if (HybridMatMulKernels.isHybrid(ctx.requireInput(0), ctx.requireInput(1))) {
       return HybridMatMulKernels.fullyConnected(ctx);
@@ -160,14 +161,14 @@ public final class MatMulKernels {
         Shapes.broadcastIndex(rb, batch), m, k, n, adjX, adjY);
   }
 
-  /** BATCH_MATMUL: int8 operands take the integer kernel, float32 operands the float one. */
+  /** BATCH_MATMUL: int8 and int16 operands take the integer kernels, float32 operands the float one. */
   public static Kernel batchMatMul(OpContext ctx) {
     DataType t = ctx.requireInput(0).type();
     if (t == DataType.INT8) {
       return QuantizedMatMulKernels.batchMatMul(ctx);
     }
     if (t == DataType.INT16) {
-      throw ctx.unsupported("int16 BATCH_MATMUL (only float32 and int8)");
+      return Int16MatMulKernels.batchMatMul(ctx);
     }
     if (HybridMatMulKernels.isHybrid(ctx.requireInput(0), ctx.requireInput(1))) {
       return HybridMatMulKernels.batchMatMul(ctx);

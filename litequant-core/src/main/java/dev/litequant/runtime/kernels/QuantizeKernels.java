@@ -14,6 +14,10 @@ import dev.litequant.runtime.RuntimeTensor;
  * QUANTIZE as TensorFlow Lite 2.6.2 computes it on x86-64 ({@code int8-arithmetic.md}, section
  * 3.21): float32 to int8, uint8 or int16, and requantization from int8 or uint8 to int8 or uint8,
  * and from int16 to int8 or int16. The output has one scale and zero point.
+ *
+ * <p>Also int32 to int8 or int16, which 2.6.2 refuses (its QUANTIZE reads only 8- and 16-bit
+ * codes) but TensorFlow Lite Micro runs, with the same requantization: the seanet layers of
+ * tflite-micro hold one, whose golden outputs this reproduces.
  */
 public final class QuantizeKernels {
   private QuantizeKernels() {}
@@ -31,14 +35,15 @@ public final class QuantizeKernels {
 
   /** QUANTIZE with the given arithmetic (tests use the alternatives to show the oracle tells them apart). */
   static Kernel quantize(OpContext ctx, Division division, QuantizedOutput.Rounding rounding) {
-    RuntimeTensor in = ctx.requireType(0, DataType.FLOAT32, DataType.INT8, DataType.UINT8, DataType.INT16);
+    RuntimeTensor in = ctx.requireType(0, DataType.FLOAT32, DataType.INT8, DataType.UINT8, DataType.INT16,
+        DataType.INT32);
     RuntimeTensor out = ctx.output(0);
     DataType from = in.type();
     DataType to = out.type();
     boolean supported = switch (from) {
       case FLOAT32 -> to == DataType.INT8 || to == DataType.UINT8 || to == DataType.INT16;
       case INT8, UINT8 -> to == DataType.INT8 || to == DataType.UINT8;
-      case INT16 -> to == DataType.INT8 || to == DataType.INT16;
+      case INT16, INT32 -> to == DataType.INT8 || to == DataType.INT16;
       default -> false;
     };
     if (!supported) {

@@ -99,7 +99,7 @@ final class QuantizedMatMulKernels {
    * the check multiplies the scales in double. A bias without a scale counts as scale 0, as in
    * TensorFlow Lite.
    */
-  private static void checkBiasScale(OpContext ctx, RuntimeTensor bias, float inScale, float[] wScales,
+  static void checkBiasScale(OpContext ctx, RuntimeTensor bias, float inScale, float[] wScales,
       float outScale) {
     if (bias == null) {
       return;

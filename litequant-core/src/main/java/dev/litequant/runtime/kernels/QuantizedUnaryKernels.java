@@ -15,7 +15,9 @@ import dev.litequant.runtime.kernels.Quantized.Range;
  * Reference kernels of the quantized activations, bit-exact with TensorFlow Lite 2.6.2 on x86-64
  * ({@code int8-arithmetic.md}, sections 3.15 and 3.17 to 3.20): RELU, RELU6, RELU_N1_TO_1,
  * LEAKY_RELU, PRELU, HARD_SWISH, ABS and RSQRT in integer arithmetic, LOGISTIC and TANH through
- * the 256-entry table 2.6.2 builds in float when it prepares the operator.
+ * the 256-entry table 2.6.2 builds in float when it prepares the operator. RELU, RELU6,
+ * LEAKY_RELU and ABS also take symmetric int16, with the same formulas on the int16 range (int16
+ * LOGISTIC and TANH are {@link Int16SigmoidTanh}).
  */
 final class QuantizedUnaryKernels {
   private QuantizedUnaryKernels() {}
@@ -37,8 +39,25 @@ final class QuantizedUnaryKernels {
     };
   }
 
-  /** An 8-bit operator as a table of its 256 outputs, indexed by the input code's low byte. */
+  /**
+   * An operator as a table of its outputs for every input code: 256 entries for the 8-bit types,
+   * indexed by the code's low byte, 65536 for int16, indexed by its low 16 bits.
+   */
   private static Kernel table(RuntimeTensor in, RuntimeTensor out, CodeFn f) {
+    if (in.type() == DataType.INT16) {
+      short[] lut = new short[65536];
+      for (int v = Short.MIN_VALUE; v <= Short.MAX_VALUE; v++) {
+        lut[v & 0xFFFF] = (short) f.apply(v);
+      }
+      return () -> {
+        short[] x = in.shorts();
+        short[] y = out.shorts();
+        int n = in.size();
+        for (int i = 0; i < n; i++) {
+          y[i] = lut[x[i] & 0xFFFF];
+        }
+      };
+    }
     byte[] lut = new byte[256];
     for (int v = Quantized.min(in.type()); v <= Quantized.max(in.type()); v++) {
       lut[v & 0xFF] = (byte) f.apply(v);
@@ -58,21 +77,32 @@ final class QuantizedUnaryKernels {
       throw ctx.invalid("has a " + in.type().displayName() + " input but a " + out.type().displayName() + " output");
     }
     if (in.type() == DataType.INT16 && !int16) {
-      throw ctx.unsupported("int16 " + ctx.operator().displayName() + " (int8 and uint8 only)");
+      throw ctx.unsupported("int16 " + ctx.operator().displayName() + " (TensorFlow Lite 2.6.2 has no int16 kernel"
+          + " for it; int8 and uint8 only)");
+    }
+  }
+
+  /** 2.6.2's int16 activations require symmetric input and output (zero points 0). */
+  private static void requireSymmetricInt16(OpContext ctx, RuntimeTensor in, Params pi, RuntimeTensor out, Params po) {
+    if (in.type() == DataType.INT16) {
+      Quantized.requireZeroPoint0(ctx, pi, in, "input");
+      Quantized.requireZeroPoint0(ctx, po, out, "output");
     }
   }
 
   /**
    * RELU (lo = 0, no upper bound), RELU6 and RELU_N1_TO_1 (3.17): requantize with the multiplier
    * {@code s_in / s_out} (float quotient), then clamp to the bounds quantized on the output scale.
+   * RELU and RELU6 also take symmetric int16 (2.6.2 has no int16 RELU_N1_TO_1).
    */
-  static Kernel reluX(OpContext ctx, float actMin, float actMax) {
+  static Kernel reluX(OpContext ctx, float actMin, float actMax, boolean int16) {
     RuntimeTensor in = ctx.requireInput(0);
     RuntimeTensor out = ctx.output(0);
-    requireSameType(ctx, in, out, false);
+    requireSameType(ctx, in, out, int16);
     ctx.setOutputShape(0, in.dims());
     Params pi = Quantized.params(ctx, in, "input");
     Params po = Quantized.params(ctx, out, "output");
+    requireSymmetricInt16(ctx, in, pi, out, po);
     Multiplier m = QuantMath.quantizeMultiplier(pi.scale() / po.scale());
     int qmin = Quantized.min(out.type());
     int qmax = Quantized.max(out.type());
@@ -85,15 +115,17 @@ final class QuantizedUnaryKernels {
 
   /**
    * LEAKY_RELU (3.18): non-negative inputs requantized by {@code s_in / s_out}, negative ones by
-   * {@code s_in * alpha / s_out} (both float), then clamped to the type.
+   * {@code s_in * alpha / s_out} (both float), then clamped to the type; int8, uint8 and
+   * symmetric int16.
    */
   static Kernel leakyRelu(OpContext ctx, float alpha) {
     RuntimeTensor in = ctx.requireInput(0);
     RuntimeTensor out = ctx.output(0);
-    requireSameType(ctx, in, out, false);
+    requireSameType(ctx, in, out, true);
     ctx.setOutputShape(0, in.dims());
     Params pi = Quantized.params(ctx, in, "input");
     Params po = Quantized.params(ctx, out, "output");
+    requireSymmetricInt16(ctx, in, pi, out, po);
     Multiplier mAlpha = QuantMath.quantizeMultiplier(pi.scale() * alpha / po.scale());
     Multiplier mId = QuantMath.quantizeMultiplier(pi.scale() / po.scale());
     Range range = Quantized.fullRange(out.type());
@@ -222,16 +254,21 @@ final class QuantizedUnaryKernels {
   }
 
   /**
-   * ABS int8 (2.6.2's {@code elementwise.cc}): {@code |q - zp_in|}, requantized by {@code s_in /
-   * s_out} (float quotient) unless the two scales are equal, plus {@code zp_out}, clamped.
+   * ABS int8 and symmetric int16 (2.6.2's {@code elementwise.cc}): {@code |q - zp_in|}, requantized
+   * by {@code s_in / s_out} (float quotient) unless the two scales are equal, plus {@code zp_out},
+   * clamped (so int16 -32768 with equal scales gives 32767).
    */
   static Kernel abs(OpContext ctx) {
     RuntimeTensor in = ctx.requireInput(0);
     RuntimeTensor out = ctx.output(0);
-    requireInt8(ctx, in, out);
+    requireSameType(ctx, in, out, true);
+    if (in.type() == DataType.UINT8) {
+      throw ctx.unsupported("uint8 ABS (int8 and int16 only)");
+    }
     ctx.setOutputShape(0, in.dims());
     Params pi = Quantized.params(ctx, in, "input");
     Params po = Quantized.params(ctx, out, "output");
+    requireSymmetricInt16(ctx, in, pi, out, po);
     boolean rescale = pi.scale() != po.scale();
     Multiplier m = QuantMath.quantizeMultiplier(pi.scale() / po.scale());
     Range range = Quantized.fullRange(out.type());

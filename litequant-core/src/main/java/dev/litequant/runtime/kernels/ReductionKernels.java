@@ -27,7 +27,8 @@ import java.util.Locale;
  * <p>Like TensorFlow Lite's reference {@code Reduce}, each output starts at the reduction's initial
  * value and takes the input elements in row-major order, so MAX/MIN start from the lowest/highest
  * finite value and skip NaN, and integer sums wrap. MEAN of int32 sums in 64 bits and divides with
- * truncation toward zero. int8 and uint8 inputs follow 2.6.2's quantized paths ({@link #quantized}).
+ * truncation toward zero. int8 and uint8 inputs follow 2.6.2's quantized paths ({@link #quantized}),
+ * int16 inputs {@link Int16Reductions}.
  */
 public final class ReductionKernels {
   private ReductionKernels() {}
@@ -118,6 +119,9 @@ public final class ReductionKernels {
     boolean logical = r == Reducer.ANY || r == Reducer.ALL;
     if (type == DataType.INT8 || type == DataType.UINT8) {
       return quantized(ctx, p, r);
+    }
+    if (type == DataType.INT16 && !logical) {
+      return Int16Reductions.create(ctx, p, r);
     }
     if (logical != (type == DataType.BOOL)) {
       throw ctx.unsupported(type.displayName() + " input to " + name(r) + (logical ? " (needs bool)" : ""));

@@ -21,8 +21,8 @@ import dev.litequant.runtime.RuntimeTensor;
  * accepted: TensorFlow Lite 2.6.2 refuses L2_NORMALIZATION above rank 4 and LOCAL_RESPONSE_NORMALIZATION
  * other than rank 4, but the last-axis rule means the same at every rank.
  * SOFTMAX and L2_NORMALIZATION also take int8 and uint8 codes ({@link #quantizedSoftmax}, {@link
- * #quantizedL2Normalization}), LOG_SOFTMAX int8 ({@link QuantizedLogSoftmax}); the others are float32
- * only.
+ * #quantizedL2Normalization}), SOFTMAX int16 ({@link Int16Softmax}), LOG_SOFTMAX int8 ({@link
+ * QuantizedLogSoftmax}); the others are float32 only.
  */
 public final class SoftmaxKernels {
   /** TensorFlow Lite's fixed L2_NORMALIZATION epsilon (a lower bound on the norm, not its square). */
@@ -74,6 +74,9 @@ public final class SoftmaxKernels {
     DataType in = ctx.requireInput(0).type();
     if (in == DataType.INT8 || in == DataType.UINT8) {
       return quantizedSoftmax(ctx, prepareRows(ctx), beta);
+    }
+    if (in == DataType.INT16) {
+      return Int16Softmax.create(ctx, prepareRows(ctx), beta);
     }
     Rows r = prepareFloat(ctx, "SOFTMAX");
     return () -> runSoftmax(r, beta);

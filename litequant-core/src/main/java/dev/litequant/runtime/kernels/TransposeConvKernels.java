@@ -2,9 +2,12 @@ package dev.litequant.runtime.kernels;
 
 import static dev.litequant.graph.BuiltinOperator.TRANSPOSE_CONV;
 
+import dev.litequant.InvalidArgumentException;
 import dev.litequant.flatbuf.Table;
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.Padding;
+import dev.litequant.graph.Shape;
+import dev.litequant.graph.Tensor;
 import dev.litequant.runtime.Kernel;
 import dev.litequant.runtime.KernelRegistry;
 import dev.litequant.runtime.OpContext;
@@ -24,6 +27,7 @@ import java.util.Arrays;
  * scattered the same way, plus the int32 bias, then TensorFlow Lite's two-rounding multiplier per
  * output channel (2.6.2 runs a GEMM to int32, col2im, then a separate requantization loop), the
  * output zero point and a clamp to [-128, 127]: TRANSPOSE_CONV has no fused activation in 2.6.
+ * int16 (16x8) inputs go to {@link Int16TransposeConv}.
  */
 public final class TransposeConvKernels {
   private TransposeConvKernels() {}
@@ -59,7 +63,7 @@ public final class TransposeConvKernels {
     if (weights.dim(3) != in.dim(3)) {
       throw ctx.invalid("has weights " + weights + " for " + in.dim(3) + " input channels (input " + in + ")");
     }
-    int[] shape = ctx.knownInts(0);
+    int[] shape = shapeTensor.isKnown() ? ctx.knownInts(0) : declaredOutputShape(ctx, out);
     if (shape[0] != in.dim(0) || shape[3] != outC) {
       throw ctx.invalid("has output_shape " + Shapes.str(shape) + " for input " + in + " and " + outC
           + " output channels");
@@ -93,14 +97,51 @@ public final class TransposeConvKernels {
         shape[1], shape[2], outC, kh, kw, strideH, strideW, rows.padBefore(), cols.padBefore());
   }
 
-  /** TRANSPOSE_CONV: int8 inputs take the integer kernel, float32 inputs the float one. */
+  /**
+   * An output_shape computed at run time (a model input, as in the tflite-micro seanet layers):
+   * LiteQuant fixes shapes before running, so it takes the output shape the file declares, when
+   * that is complete, and checks each run that output_shape holds the same values.
+   */
+  private static int[] declaredOutputShape(OpContext ctx, RuntimeTensor out) {
+    Tensor desc = out.tensor();
+    Shape signature = desc.shapeSignature();
+    int[] declared = desc.shape().dims();
+    if (declared.length != 4 || (signature != null && !signature.isFullyDefined())) {
+      throw ctx.unsupported("a TRANSPOSE_CONV whose output_shape is computed at run time and whose output " + out
+          + " does not declare a complete 4-D shape (LiteQuant's interpreter fixes shapes before it runs)");
+    }
+    return declared;
+  }
+
+  /** TRANSPOSE_CONV: int8 and int16 (16x8) inputs take the integer kernels, float32 inputs the float one. */
   static Kernel transposeConv(OpContext ctx) {
+    Kernel k = typedKernel(ctx);
+    RuntimeTensor shapeTensor = ctx.requireInput(0);
+    if (shapeTensor.isKnown()) {
+      return k;
+    }
+    int[] fixed = ctx.output(0).shape();
+    String where = "Operator " + ctx.operatorIndex() + " (TRANSPOSE_CONV)";
+    return () -> {
+      int[] given = shapeTensor.ints();
+      if (!Arrays.equals(given, fixed)) {
+        throw new InvalidArgumentException(where + " got output_shape " + Shapes.str(given) + ", but its output was "
+            + "fixed to the declared shape " + Shapes.str(fixed) + " before running");
+      }
+      k.run();
+    };
+  }
+
+  private static Kernel typedKernel(OpContext ctx) {
     TransposeConvParams p = prepare(ctx);
     if (p.input().type() == DataType.INT8) {
       return int8(ctx, p, Arithmetic.MBQM_DOUBLE);
     }
+    if (p.input().type() == DataType.INT16) {
+      return Int16TransposeConv.create(ctx, p);
+    }
     if (p.input().type() != DataType.FLOAT32) {
-      throw ctx.unsupported(p.input().type().displayName() + " TRANSPOSE_CONV (only float32 and int8)");
+      throw ctx.unsupported(p.input().type().displayName() + " TRANSPOSE_CONV (only float32, int8 and int16)");
     }
     if (p.weights().type() != DataType.FLOAT32 || (p.bias() != null && p.bias().type() != DataType.FLOAT32)) {
       throw ctx.invalid("mixes a float32 input with weights " + p.weights() + " and bias " + p.bias());

@@ -64,15 +64,15 @@ public final class UnaryKernels {
     b.add(ROUND, 1, ctx -> math(ctx, UnaryKernels::roundHalfToEven, null));
     b.add(SIGN, 1, ctx -> math(ctx, Math::signum, Long::signum));
     b.add(LOGISTIC, 3, orQuantized(ctx -> math(ctx, x -> (float) (1.0 / (1.0 + Math.exp(-x))), null),
-        ctx -> QuantizedUnaryKernels.lookupActivation(ctx, true)));
+        ctx -> int16(ctx) ? Int16SigmoidTanh.create(ctx, true) : QuantizedUnaryKernels.lookupActivation(ctx, true)));
     b.add(TANH, 3, orQuantized(ctx -> math(ctx, x -> (float) Math.tanh(x), null),
-        ctx -> QuantizedUnaryKernels.lookupActivation(ctx, false)));
+        ctx -> int16(ctx) ? Int16SigmoidTanh.create(ctx, false) : QuantizedUnaryKernels.lookupActivation(ctx, false)));
     b.add(RELU, 3, orQuantized(ctx -> math(ctx, x -> Math.max(0f, x), null),
-        ctx -> QuantizedUnaryKernels.reluX(ctx, 0f, Float.POSITIVE_INFINITY)));
+        ctx -> QuantizedUnaryKernels.reluX(ctx, 0f, Float.POSITIVE_INFINITY, true)));
     b.add(RELU6, 3, orQuantized(ctx -> math(ctx, x -> Math.min(Math.max(0f, x), 6f), null),
-        ctx -> QuantizedUnaryKernels.reluX(ctx, 0f, 6f)));
+        ctx -> QuantizedUnaryKernels.reluX(ctx, 0f, 6f, true)));
     b.add(RELU_N1_TO_1, 1, orQuantized(ctx -> math(ctx, x -> Math.min(Math.max(-1f, x), 1f), null),
-        ctx -> QuantizedUnaryKernels.reluX(ctx, -1f, 1f)));
+        ctx -> QuantizedUnaryKernels.reluX(ctx, -1f, 1f, false)));
     b.add(RELU_0_TO_1, 1, ctx -> math(ctx, x -> Math.min(Math.max(0f, x), 1f), null));
     b.add(HARD_SWISH, 1, orQuantized(ctx -> math(ctx, x -> x * Math.min(6f, Math.max(0f, x + 3f)) / 6f, null),
         QuantizedUnaryKernels::hardSwish));
@@ -82,6 +82,10 @@ public final class UnaryKernels {
     b.add(PRELU, 1, orQuantized(UnaryKernels::prelu, QuantizedUnaryKernels::prelu));
     b.add(LOGICAL_NOT, 1, UnaryKernels::logicalNot);
     b.add(CAST, 1, UnaryKernels::cast);
+  }
+
+  private static boolean int16(OpContext ctx) {
+    return ctx.requireInput(0).type() == DataType.INT16;
   }
 
   /** The float kernel, or the integer one when input 0 holds quantized codes (int8, uint8, int16). */

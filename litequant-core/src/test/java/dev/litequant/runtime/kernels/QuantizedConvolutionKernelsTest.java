@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litequant.InvalidModelException;
-import dev.litequant.UnsupportedModelException;
 import dev.litequant.flatbuf.Table;
 import dev.litequant.graph.BuiltinOperator;
 import dev.litequant.graph.DataType;
@@ -400,18 +399,5 @@ class QuantizedConvolutionKernelsTest {
       InvalidModelException e = assertThrows(InvalidModelException.class, () -> Interpreter.create(m));
       assertTrue(e.getMessage().contains(n + " scales along axis"), e.getMessage());
     }
-  }
-
-  @Test
-  void int16InputIsUnsupported() {
-    ModelBuilder b = new ModelBuilder();
-    Tensor x = perTensor(b.input("x", DataType.INT16, 1, 4, 4, 2), 0.1f, 0);
-    Tensor f = QuantizedModels.int8Weights(b, "f", new byte[6], new float[] {0.1f, 0.2f, 0.3f}, 0, 3, 1, 1, 2);
-    Tensor y = perTensor(b.tensor("y", DataType.INT16, 1, 4, 4, 3), 0.5f, 0);
-    b.operator(BuiltinOperator.CONV_2D, Table.of("Conv2DOptions").with("stride_h", 1).with("stride_w", 1),
-        List.of(x, f), List.of(y)).setVersion(4);
-    Model m = b.output(y).build();
-    UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> Interpreter.create(m));
-    assertTrue(e.getMessage().contains("int16"), e.getMessage());
   }
 }

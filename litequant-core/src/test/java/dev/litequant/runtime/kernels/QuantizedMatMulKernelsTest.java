@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litequant.InvalidModelException;
-import dev.litequant.UnsupportedModelException;
 import dev.litequant.flatbuf.Table;
 import dev.litequant.graph.Buffer;
 import dev.litequant.graph.BuiltinOperator;
@@ -613,19 +612,5 @@ class QuantizedMatMulKernelsTest {
         () -> Interpreter.create(m));
     assertEquals("Operator 0 (FULLY_CONNECTED) of subgraph 0 has int8 input tensor 0 'x' int8[2, 4] without "
         + "quantization parameters.", e.getMessage());
-  }
-
-  @Test
-  void int16AndMixedTypesAreUnsupported() {
-    ModelBuilder b = new ModelBuilder();
-    Tensor x = perTensor(b.input("x", DataType.INT16, 2, 4), 0.1f, 0);
-    Tensor w = perTensor(b.constant("w", DataType.INT8, Buffer.copyOf(new byte[12]), 3, 4), 0.01f, 0);
-    Tensor y = perTensor(b.tensor("y", DataType.INT16, 2, 3), 0.05f, 0);
-    b.operator(BuiltinOperator.FULLY_CONNECTED, Table.of("FullyConnectedOptions"), Arrays.asList(x, w, null),
-        List.of(y)).setVersion(7);
-    Model m = b.output(y).build();
-    UnsupportedModelException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedModelException.class,
-        () -> Interpreter.create(m));
-    assertTrue(e.getMessage().contains("int16"), e.getMessage());
   }
 }
