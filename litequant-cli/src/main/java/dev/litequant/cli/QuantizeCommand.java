@@ -44,10 +44,10 @@ import picocli.CommandLine.Spec;
       "             Constants under --min-weight-elements (1024) stay float.",
       "  float16    float16 weights, no --data: about 2x smaller, nearly lossless;",
       "             runs anywhere float32 runs (weights are dequantized on load).",
-      "  16x8       int16 activations, int8 weights, int64 biases (--bias int32",
-      "             for runtimes that need it), calibrated on --data; more",
-      "             accurate than int8. Operators without an int16 kernel stay",
-      "             float. 16x8-only: every operator, or an error.",
+      "  16x8       int16 activations, int8 weights, int64 biases, calibrated on",
+      "             --data; more accurate than int8, about as small. Operators",
+      "             without an int16 kernel stay float. 16x8-only: every",
+      "             operator, or an error; --input-type/--output-type int16.",
       "",
       "Calibration runs the float model on every sample of --data in LiteQuant's",
       "interpreter and records each tensor's minimum and maximum (100 to 500",
@@ -102,7 +102,8 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "dynamic: constants with fewer elements stay float (default 1024).")
   Integer minWeightElements;
 
-  @Option(names = "--bias", paramLabel = "TYPE", description = "16x8: bias type, int64 (default) or int32.")
+  @Option(names = "--bias", paramLabel = "TYPE", description = "16x8: bias type. int64, the default, is the one "
+      + "TensorFlow Lite's 16x8 kernels run; int32 is refused with the reason.")
   String bias;
 
   @Option(names = "--per-channel-dense", description = "Per-channel FULLY_CONNECTED weights (TensorFlow Lite 2.6.2 "

@@ -162,6 +162,10 @@ class QuantizeCommandTest {
         "int16"), "--input-type int16 needs int16 activations");
     assertUserError(List.of("quantize", SINE.toString(), "--mode", "int8", "--data", "random:4", "--bias", "int32"),
         "--bias chooses the bias type of 16x8 models");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "16x8", "--data", "random:4", "--bias", "int32"),
+        "--bias int32: TensorFlow Lite's 16x8 kernels take int64 biases only");
+    assertUserError(List.of("quantize", SINE.toString(), "--mode", "16x8", "--data", "random:4",
+        "--per-channel-dense"), "16x8 FULLY_CONNECTED computes per-channel weights as zeros");
     assertUserError(List.of("quantize", SINE.toString(), "--mode", "float16", "--min-weight-elements", "10"),
         "--min-weight-elements applies to --mode dynamic only");
     assertUserError(List.of("quantize", SINE.toString(), "--mode", "float16", "--per-channel-dense"),

@@ -14,14 +14,16 @@ import java.util.Map;
  */
 public final class Int16x8OpTable {
   /**
-   * Without a 16x8 form: the reference's list, plus SQUARED_DIFFERENCE and RSQRT, which the
-   * official tool writes in int16 although no runtime kernel takes them.
+   * Without a 16x8 form: the reference's list; SQUARED_DIFFERENCE and RSQRT, which the official
+   * tool writes in int16 although no runtime kernel takes them; PRELU, which 2.6.2 has no int16
+   * kernel for; and SUM, whose int16 kernel only adds codes between tensors of equal scale, which a
+   * sum cannot keep.
    */
   private static final List<BuiltinOperator> NOT_IN_16X8 = List.of(BuiltinOperator.MIRROR_PAD,
       BuiltinOperator.SPACE_TO_DEPTH, BuiltinOperator.DEPTH_TO_SPACE, BuiltinOperator.BATCH_TO_SPACE_ND,
       BuiltinOperator.SPACE_TO_BATCH_ND, BuiltinOperator.LOG_SOFTMAX, BuiltinOperator.L2_NORMALIZATION,
       BuiltinOperator.HARD_SWISH, BuiltinOperator.RELU_N1_TO_1, BuiltinOperator.SQUARED_DIFFERENCE,
-      BuiltinOperator.RSQRT);
+      BuiltinOperator.RSQRT, BuiltinOperator.PRELU, BuiltinOperator.SUM);
 
   private static final Map<BuiltinOperator, OpQuantSpec> TABLE = build();
 

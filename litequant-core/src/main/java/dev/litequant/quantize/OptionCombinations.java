@@ -11,7 +11,7 @@ final class OptionCombinations {
   private OptionCombinations() {}
 
   static void check(QuantizationMode mode, boolean hasData, IoType input, IoType output, boolean perChannelDense,
-      boolean hasMinWeightElements, boolean hasBiasType) {
+      boolean hasMinWeightElements, BiasType biasType) {
     String m = "--mode " + mode.cliName();
     if (mode.needsData() && !hasData) {
       throw new InvalidArgumentException(m + " calibrates the activations and needs a representative data set "
@@ -31,9 +31,18 @@ final class OptionCombinations {
       throw new InvalidArgumentException("--min-weight-elements applies to --mode dynamic only; " + m
           + " quantizes every weight.");
     }
-    if (hasBiasType && mode.activationType() != dev.litequant.graph.DataType.INT16) {
+    if (perChannelDense && mode.activationType() == dev.litequant.graph.DataType.INT16) {
+      throw new InvalidArgumentException("--per-channel-dense with " + m + ": TensorFlow Lite's 16x8 "
+          + "FULLY_CONNECTED computes per-channel weights as zeros; 16x8 models keep per-tensor dense weights.");
+    }
+    if (biasType != null && mode.activationType() != dev.litequant.graph.DataType.INT16) {
       throw new InvalidArgumentException("--bias chooses the bias type of 16x8 models; " + m + " "
           + (mode.needsData() ? "always writes int32 biases." : "keeps float biases."));
+    }
+    if (biasType == BiasType.INT32) {
+      throw new InvalidArgumentException("--bias int32: TensorFlow Lite's 16x8 kernels take int64 biases only "
+          + "(CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV refuse int32 ones, FULLY_CONNECTED misreads them), so "
+          + "such a model would not run; 16x8 models use --bias int64, the default.");
     }
   }
 

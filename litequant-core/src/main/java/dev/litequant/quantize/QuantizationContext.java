@@ -33,6 +33,13 @@ final class QuantizationContext {
   /** Per-operator weight scales after weight quantization (for the bias). */
   final Map<Operator, float[]> weightScales = new IdentityHashMap<>();
   final List<String> warnings = new ArrayList<>();
+  /** Operators without an integer form here ("operator 3 (EXP): reason"), for integer-only errors. */
+  final List<String> blocked = new ArrayList<>();
+  /**
+   * Operators found unrunnable in an earlier attempt, by subgraph and original index, with the
+   * reason; they stay float (or make integer-only mode fail).
+   */
+  final Map<java.util.List<Integer>, String> refused = new java.util.HashMap<>();
   /** Each operator's index in the model as it was given (passes insert and remove operators). */
   final Map<Operator, Integer> originalIndex = new IdentityHashMap<>();
 

@@ -16,7 +16,9 @@ import dev.litequant.io.ModelReader;
 import dev.litequant.io.ModelWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -130,7 +132,7 @@ public final class Quantizer {
    */
   public Quantizer checkOptions() {
     OptionCombinations.check(mode, dataset != null, inputType, outputType, perChannelDense, minWeightElements != null,
-        biasType != null);
+        biasType);
     return this;
   }
 
@@ -163,8 +165,48 @@ public final class Quantizer {
     CalibrationStats stats = Calibrator.calibrate(original, dataset, counting);
     long calibrated = System.nanoTime();
 
+    // An operator the interpreter refuses in its quantized form (TensorFlow Lite 2.6.2 refuses or
+    // miscomputes it) is kept float and the passes run again; two rounds settle it in practice.
+    Map<List<Integer>, String> refused = new HashMap<>();
+    QuantizationContext c;
+    while (true) {
+      c = runPasses(options, stats, refused);
+      Map<Operator, String> rejected = OperatorProbe.refused(c);
+      if (rejected.isEmpty()) {
+        break;
+      }
+      for (Map.Entry<Operator, String> e : rejected.entrySet()) {
+        Subgraph g = c.subgraphs.stream().filter(s -> s.operators().contains(e.getKey())).findFirst().orElseThrow();
+        List<Integer> key = List.of(c.model.indexOf(g), c.originalIndex.getOrDefault(e.getKey(), -1));
+        if (refused.containsKey(key)) {
+          throw new IllegalStateException("operator " + key + " is refused again: " + e.getValue());
+        }
+        refused.put(key, "its " + c.typeName() + " form is refused by the interpreter, as by TensorFlow Lite "
+            + "2.6.2: " + e.getValue());
+      }
+    }
+    if (!mode.allowsFloatFallback() && !c.blocked.isEmpty()) {
+      String form = c.activationType == DataType.INT16 ? "16x8" : "int8";
+      throw new UnsupportedModelException((form.equals("int8") ? "Integer-only" : "16x8-only") + " quantization is "
+          + "impossible: " + c.blocked.size() + (c.blocked.size() == 1 ? " operator has" : " operators have") + " no "
+          + form + " form: " + String.join("; ", c.blocked) + ". Use --mode " + form + " (float fallback) to keep "
+          + "such operators float.");
+    }
+    byte[] out = ModelWriter.write(c.model);
+    VerifyQuantizedModel.apply(out);
+    warnings.addAll(c.warnings);
+    long end = System.nanoTime();
+    c.decisions.sort(java.util.Comparator.comparingInt(OperatorDecision::subgraph)
+        .thenComparingInt(OperatorDecision::index));
+    return new QuantizationResult(out, c.decisions, modelBytes.length, stats, warnings,
+        (calibrated - start) / 1_000_000, (end - start) / 1_000_000, samples[0]);
+  }
+
+  private QuantizationContext runPasses(QuantizerOptions options, CalibrationStats stats,
+      Map<List<Integer>, String> refused) {
     Model model = ModelReader.read(modelBytes);
     QuantizationContext c = new QuantizationContext(model, options, stats);
+    c.refused.putAll(refused);
     for (int s = 0; s < model.subgraphs().size(); s++) {
       if (stats.covers(s)) {
         c.subgraphs.add(model.subgraphs().get(s));
@@ -179,14 +221,7 @@ public final class Quantizer {
     RequantizeInputs.apply(c);
     RewriteModelIo.apply(c);
     FinishModel.apply(c);
-    byte[] out = ModelWriter.write(model);
-    VerifyQuantizedModel.apply(out);
-    warnings.addAll(c.warnings);
-    long end = System.nanoTime();
-    c.decisions.sort(java.util.Comparator.comparingInt(OperatorDecision::subgraph)
-        .thenComparingInt(OperatorDecision::index));
-    return new QuantizationResult(out, c.decisions, modelBytes.length, stats, warnings,
-        (calibrated - start) / 1_000_000, (end - start) / 1_000_000, samples[0]);
+    return c;
   }
 
   /** Dynamic range and float16: weights only, no calibration. */

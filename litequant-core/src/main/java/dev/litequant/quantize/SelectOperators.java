@@ -1,6 +1,5 @@
 package dev.litequant.quantize;
 
-import dev.litequant.UnsupportedModelException;
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.Operator;
 import dev.litequant.graph.Subgraph;
@@ -13,7 +12,8 @@ import java.util.Map;
  * Pass 1: decides which operators run in int8. An operator stays float when the int8 table has no
  * row for it, when the user keeps it float, or when its inputs do not fit the row (weights that
  * are not constant, inputs that were never calibrated, a data-movement operator fed by a float
- * operator). In integer-only mode any float operator is an error that lists all of them.
+ * operator). Those that stay float for want of an integer form are recorded: in integer-only
+ * modes the quantizer reports all of them (with those the interpreter refuses) as one error.
  */
 final class SelectOperators {
   private SelectOperators() {}
@@ -41,13 +41,7 @@ final class SelectOperators {
         }
       }
     }
-    if (!c.options.mode().allowsFloatFallback() && !blocked.isEmpty()) {
-      String form = c.activationType == DataType.INT16 ? "16x8" : "int8";
-      throw new UnsupportedModelException((form.equals("int8") ? "Integer-only" : "16x8-only") + " quantization is "
-          + "impossible: " + blocked.size() + (blocked.size() == 1 ? " operator has" : " operators have") + " no "
-          + form + " form: " + String.join("; ", blocked) + ". Use --mode " + form + " (float fallback) to keep such "
-          + "operators float.");
-    }
+    c.blocked.addAll(blocked);
   }
 
   static boolean touchesFloat(Operator op) {
@@ -69,6 +63,10 @@ final class SelectOperators {
     String kept = keepFloat.reason(op);
     if (kept != null) {
       return kept;
+    }
+    String refused = c.refused.get(java.util.List.of(c.model.indexOf(g), c.originalIndex.getOrDefault(op, -1)));
+    if (refused != null) {
+      return refused;
     }
     OpQuantSpec spec = op.type() == null ? null : c.table.get(op.type());
     if (spec == null) {

@@ -89,7 +89,7 @@ class QuantizeSharedModelsTest {
    * LiteQuant's interpreter and 2.6.2 agree on the main subgraph's every tensor: integers exactly
    * up to the first float operator. Past one, a float result that differs in the last bit (libm)
    * may round to a neighbouring code in the next QUANTIZE, so integers there may differ by a few
-   * codes; float tensors agree within the usual tolerance everywhere.
+   * codes, and floats computed from them by as much.
    */
   private static void sameIntegersAsTensorFlowLite(byte[] bytes) {
     Model q = ModelReader.read(bytes);
@@ -110,8 +110,11 @@ class QuantizeSharedModelsTest {
           e.getValue().data());
       double err = OracleComparison.difference(mine, other, t);
       if (t.type() == DataType.FLOAT32) {
-        assertTrue(err <= OracleComparison.FLOAT_TOLERANCE, () -> "tensor " + t + " differs from TensorFlow Lite "
-            + "2.6.2: relative error " + err);
+        // Past a float operator, integers may differ by a few codes, and float results of them by as
+        // much: 3 int16 codes are 1e-4 of the range.
+        double tolerance = afterFloat.contains(t) ? 1e-3 : OracleComparison.FLOAT_TOLERANCE;
+        assertTrue(err <= tolerance, () -> "tensor " + t + " differs from TensorFlow Lite 2.6.2: relative error "
+            + err);
       } else if (afterFloat.contains(t) && t.isQuantized()) {
         int codes = maxCodeDifference(mine, other);
         assertTrue(codes <= 3, () -> "tensor " + t + " differs from TensorFlow Lite 2.6.2 by " + codes + " codes");
@@ -122,8 +125,8 @@ class QuantizeSharedModelsTest {
   }
 
   private static int maxCodeDifference(dev.litequant.runtime.TensorValue a, dev.litequant.runtime.TensorValue b) {
-    byte[] x = a.bytes();
-    byte[] y = b.bytes();
+    byte[] x = a.toBytes();
+    byte[] y = b.toBytes();
     int worst = 0;
     int width = a.type() == DataType.INT16 ? 2 : a.type() == DataType.INT32 ? 4 : 1;
     java.nio.ByteBuffer bx = java.nio.ByteBuffer.wrap(x).order(java.nio.ByteOrder.LITTLE_ENDIAN);
