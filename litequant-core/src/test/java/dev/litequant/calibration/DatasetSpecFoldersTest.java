@@ -297,6 +297,28 @@ class DatasetSpecFoldersTest {
   }
 
   @Test
+  void aFolderOfThousandsOfImagesIsReadOneFileAtATime() throws IOException {
+    Path d = Files.createDirectories(dir.resolve("many"));
+    int n = 2500;
+    for (int i = 0; i < n; i++) {
+      BufferedImage img = new BufferedImage(3, 3, BufferedImage.TYPE_BYTE_GRAY);
+      img.getRaster().setSample(0, 0, 0, i % 251);
+      img.getRaster().setSample(2, 2, 0, i / 251);
+      ImageIO.write(img, "png", d.resolve("digit_" + i + ".png").toFile());
+    }
+    DatasetSpec spec = DatasetSpec.parse(d.toString(), floatImage(1, 3, 3, 1));
+    assertEquals(n, spec.samples());
+    int i = 0;
+    for (Map<String, TensorValue> sample : spec.mainSamples()) {
+      float[] v = sample.get("x").floats();
+      assertEquals(i % 251, v[0], "digit_" + i + ".png comes " + i + "th");
+      assertEquals(i / 251, v[8]);
+      i++;
+    }
+    assertEquals(n, i);
+  }
+
+  @Test
   void mainSamplesAreTheSameSamplesWhicheverWayTheyAreReached() {
     Model m = floatImage(1, 3);
     DatasetSpec spec = DatasetSpec.parse("random:5", m);
