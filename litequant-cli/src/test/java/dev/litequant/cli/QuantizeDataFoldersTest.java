@@ -55,7 +55,7 @@ class QuantizeDataFoldersTest {
     // Natural order: resized9.png (a blown-up 10x10 image, a near tie in the float model), then
     // sample0.png .. sample9.png, whose file number is the digit.
     for (int digit = 0; digit <= 9; digit++) {
-      TensorValue x = digits.mainSamples().get(digit + 1).values().iterator().next();
+      TensorValue x = digits.mainSamples().get(digit + 1).get(0);
       assertTrue(digits.sampleName(digit + 1).endsWith("sample" + digit + ".png"), digits.sampleName(digit + 1));
       byte[] scores = TfLiteOracle.run(bytes, List.of(x.toBytes())).get(0);
       assertEquals(digit, argmax(scores), "TensorFlow Lite on the int8 model, sample" + digit + ".png");

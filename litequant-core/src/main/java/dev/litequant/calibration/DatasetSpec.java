@@ -107,15 +107,14 @@ public final class DatasetSpec {
   }
 
   /**
-   * The samples of the model's main entry point, in order, for evaluation: sample {@code i} maps
-   * the input names of the main subgraph (its signature's names when it has one, else tensor
-   * names) to values, ready for {@code Interpreter.create(model).run(sample)}, and has label
+   * The samples of the model's main subgraph (subgraph 0), in order, for evaluation: sample {@code
+   * i} lists one value per input of the main subgraph, in its input order (as {@code
+   * Interpreter.setInput(index, value)} and {@code Evaluator.evaluate} take them), and has label
    * {@code labels()[i]}. Each {@code get} produces its sample afresh (a folder's image is decoded
-   * then), so the list holds no data; iterate it rather than keep its elements.
+   * then), so the list holds no data: iterate it rather than keep its elements.
    */
-  public List<Map<String, TensorValue>> mainSamples() {
-    Entry e = requireMain();
-    return new LazySamples(e);
+  public List<List<TensorValue>> mainSamples() {
+    return new MainSamples(requireMain());
   }
 
   /** For people: where main sample {@code i} comes from (a file's path, or "sample i"). */
@@ -126,8 +125,8 @@ public final class DatasetSpec {
   private Entry requireMain() {
     if (main == null) {
       throw new InvalidArgumentException("The data set has samples for the signatures "
-          + entries.stream().map(e -> e.signature).toList() + ", none of which is the model's main subgraph "
-          + "(subgraph 0).");
+          + entries.stream().map(e -> e.signature).toList() + ", none of which runs the model's main subgraph "
+          + "(subgraph 0) with all its inputs.");
     }
     return main;
   }
@@ -200,24 +199,49 @@ public final class DatasetSpec {
     return new DatasetSpec(entries, description, false, read, warnings);
   }
 
-  /** One entry point of the model: its signature key (or null) and its inputs by name. */
-  private record EntryPoint(String key, Map<String, Tensor> inputs, boolean isMain) {}
+  /**
+   * One entry point of the model: its signature key (or null) and its inputs by name; for the main
+   * subgraph's entry point, also its input names in the subgraph's input order (else null).
+   */
+  private record EntryPoint(String key, Map<String, Tensor> inputs, List<String> mainOrder) {
+    boolean isMain() {
+      return mainOrder != null;
+    }
+  }
 
   private static List<EntryPoint> entryPoints(Model model) {
     List<EntryPoint> out = new ArrayList<>();
+    List<Tensor> mainInputs = model.mainSubgraph().inputs();
     if (model.signatures().isEmpty()) {
       Map<String, Tensor> inputs = new LinkedHashMap<>();
-      for (Tensor t : model.mainSubgraph().inputs()) {
+      for (Tensor t : mainInputs) {
         inputs.put(t.name(), t);
       }
-      out.add(new EntryPoint(null, inputs, true));
+      out.add(new EntryPoint(null, inputs, List.copyOf(inputs.keySet())));
     } else {
+      boolean mainFound = false;
       for (SignatureDef s : model.signatures()) {
-        boolean main = model.signatures().size() == 1 || s.subgraph() == model.mainSubgraph();
-        out.add(new EntryPoint(s.key(), s.inputs(), main && out.stream().noneMatch(EntryPoint::isMain)));
+        List<String> order = !mainFound && s.subgraph() == model.mainSubgraph() ? order(s.inputs(), mainInputs)
+            : null;
+        mainFound |= order != null;
+        out.add(new EntryPoint(s.key(), s.inputs(), order));
       }
     }
     return out;
+  }
+
+  /** The names of {@code tensors} in {@code named}, in that order; null if one has no name there. */
+  private static List<String> order(Map<String, Tensor> named, List<Tensor> tensors) {
+    List<String> out = new ArrayList<>();
+    for (Tensor t : tensors) {
+      String name = named.entrySet().stream().filter(e -> e.getValue() == t).map(Map.Entry::getKey).findFirst()
+          .orElse(null);
+      if (name == null) {
+        return null;
+      }
+      out.add(name);
+    }
+    return out.size() == named.size() ? out : null;
   }
 
   private static EntryPoint oneInput(Model model, String what) {
@@ -236,7 +260,7 @@ public final class DatasetSpec {
     Map.Entry<String, Tensor> input = ep.inputs().entrySet().iterator().next();
     SampleFolder folder = SampleFolder.load(path, input.getValue(), input.getKey(), preprocessing);
     InputSamples samples = folder.samples();
-    Entry entry = new Entry(ep.key(), true, Map.of(input.getKey(), samples), samples.count());
+    Entry entry = new Entry(ep.key(), ep.mainOrder(), Map.of(input.getKey(), samples), samples.count());
     int[] labels = folder.classLabels();
     if (labels != null && labelsFile != null) {
       throw new InvalidArgumentException("--labels " + labelsFile + " was given, but the data folder " + path
@@ -252,7 +276,7 @@ public final class DatasetSpec {
     EntryPoint ep = oneInput(model, name + ": a .npy file");
     Map.Entry<String, Tensor> input = ep.inputs().entrySet().iterator().next();
     SampleStack stack = split(data, input.getValue(), name, input.getKey());
-    Entry entry = new Entry(ep.key(), true, Map.of(input.getKey(), stack), stack.count());
+    Entry entry = new Entry(ep.key(), ep.mainOrder(), Map.of(input.getKey(), stack), stack.count());
     return new DatasetSpec(List.of(entry), stack.count() + " samples from " + name, false, null, List.of());
   }
 
@@ -285,7 +309,7 @@ public final class DatasetSpec {
         stacks.put(input.getKey(), s);
       }
       total += count;
-      entries.add(new Entry(ep.key(), ep.isMain(), stacks, count));
+      entries.add(new Entry(ep.key(), ep.mainOrder(), stacks, count));
     }
     if (!unused.isEmpty()) {
       throw new InvalidArgumentException(name + " has arrays the model has no input for: " + unused.keySet()
@@ -306,7 +330,7 @@ public final class DatasetSpec {
   private static DatasetSpec random(Model model, int n) {
     List<Entry> entries = new ArrayList<>();
     for (EntryPoint ep : entryPoints(model)) {
-      entries.add(new Entry(ep.key(), ep.isMain(), RandomInputs.of(ep.inputs(), n), n));
+      entries.add(new Entry(ep.key(), ep.mainOrder(), RandomInputs.of(ep.inputs(), n), n));
     }
     return new DatasetSpec(entries, n + " synthetic samples (uniform in [0, 1))", true, null, List.of());
   }
@@ -327,19 +351,20 @@ public final class DatasetSpec {
   /** The samples of one entry point: sample i of every input, keyed by input name. */
   private static final class Entry {
     final String signature;
-    final boolean isMain;
+    /** For the main subgraph's entry point: its input names in input order; else null. */
+    final List<String> mainOrder;
     final Map<String, InputSamples> inputs;
     final int count;
 
-    Entry(String signature, boolean isMain, Map<String, InputSamples> inputs, int count) {
+    Entry(String signature, List<String> mainOrder, Map<String, InputSamples> inputs, int count) {
       this.signature = signature;
-      this.isMain = isMain;
+      this.mainOrder = mainOrder;
       this.inputs = inputs;
       this.count = count;
     }
 
     boolean isMain() {
-      return isMain;
+      return mainOrder != null;
     }
 
     int count() {
@@ -387,19 +412,24 @@ public final class DatasetSpec {
     };
   }
 
-  private static final class LazySamples extends AbstractList<Map<String, TensorValue>> implements RandomAccess {
+  /** The main entry point's samples as lists in input order, each produced when asked for. */
+  private static final class MainSamples extends AbstractList<List<TensorValue>> implements RandomAccess {
     private final Entry entry;
 
-    LazySamples(Entry entry) {
+    MainSamples(Entry entry) {
       this.entry = entry;
     }
 
     @Override
-    public Map<String, TensorValue> get(int i) {
+    public List<TensorValue> get(int i) {
       if (i < 0 || i >= entry.count) {
         throw new IndexOutOfBoundsException("sample " + i + " of " + entry.count);
       }
-      return entry.sample(i);
+      List<TensorValue> values = new ArrayList<>(entry.mainOrder.size());
+      for (String name : entry.mainOrder) {
+        values.add(entry.inputs.get(name).sample(i));
+      }
+      return values;
     }
 
     @Override

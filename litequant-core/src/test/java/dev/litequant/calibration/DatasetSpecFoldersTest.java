@@ -77,7 +77,7 @@ class DatasetSpecFoldersTest {
   }
 
   private static float[] input(DatasetSpec spec, int i) {
-    return spec.mainSamples().get(i).get("x").toFloats();
+    return spec.mainSamples().get(i).get(0).toFloats();
   }
 
   @Test
@@ -96,7 +96,7 @@ class DatasetSpecFoldersTest {
       expected[i] = (float) ((pixels[i] / 255.0 - mean[i % 3]) / std[i % 3]);
     }
     assertArrayEquals(expected, input(spec, 0), 1e-6f);
-    assertEquals(Shape.of(1, 2, 2, 3), spec.mainSamples().get(0).get("x").shape());
+    assertEquals(Shape.of(1, 2, 2, 3), spec.mainSamples().get(0).get(0).shape());
   }
 
   @Test
@@ -122,15 +122,15 @@ class DatasetSpecFoldersTest {
     // ResNet-8's quantized twin: int8, scale 1, zero point -128: q = v - 128.
     Model int8 = oneInput(DataType.INT8, Quantization.perTensor(1f, -128), 1, 2, 2, 1);
     assertArrayEquals(new byte[] {-128, -127, 0, 127}, DatasetSpec.parse(d.toString(), int8).mainSamples().get(0)
-        .get("x").bytes());
+        .get(0).bytes());
     // uint8, scale 2, zero point 10: 0 -> 10, 0.5 -> 1 (half away from zero) + 10, 64 + 10, 127.5 -> 128 + 10.
     Model uint8 = oneInput(DataType.UINT8, Quantization.perTensor(2f, 10), 1, 2, 2, 1);
     assertArrayEquals(new float[] {10, 11, 74, 138}, DatasetSpec.parse(d.toString(), uint8).mainSamples().get(0)
-        .get("x").toFloats());
+        .get(0).toFloats());
     // Clamped to int8: 255 / 0.5 = 510 -> 127; with --mean 255: -255 / 0.5 -> -128.
     Model narrow = oneInput(DataType.INT8, Quantization.perTensor(0.5f, 0), 1, 2, 2, 1);
     assertArrayEquals(new byte[] {-128, -128, -128, 0}, DatasetSpec.parse(d.toString(), narrow,
-        new ImagePreprocessing(1, new float[] {255}, new float[] {1}), null).mainSamples().get(0).get("x").bytes());
+        new ImagePreprocessing(1, new float[] {255}, new float[] {1}), null).mainSamples().get(0).get(0).bytes());
   }
 
   @Test
@@ -309,8 +309,8 @@ class DatasetSpecFoldersTest {
     DatasetSpec spec = DatasetSpec.parse(d.toString(), floatImage(1, 3, 3, 1));
     assertEquals(n, spec.samples());
     int i = 0;
-    for (Map<String, TensorValue> sample : spec.mainSamples()) {
-      float[] v = sample.get("x").floats();
+    for (List<TensorValue> sample : spec.mainSamples()) {
+      float[] v = sample.get(0).floats();
       assertEquals(i % 251, v[0], "digit_" + i + ".png comes " + i + "th");
       assertEquals(i / 251, v[8]);
       i++;
@@ -322,16 +322,16 @@ class DatasetSpecFoldersTest {
   void mainSamplesAreTheSameSamplesWhicheverWayTheyAreReached() {
     Model m = floatImage(1, 3);
     DatasetSpec spec = DatasetSpec.parse("random:5", m);
-    List<Map<String, TensorValue>> list = spec.mainSamples();
+    List<List<TensorValue>> list = spec.mainSamples();
     assertEquals(5, list.size());
-    float[] third = list.get(3).get("x").floats();
-    assertArrayEquals(third, list.get(3).get("x").floats());
+    float[] third = list.get(3).get(0).floats();
+    assertArrayEquals(third, list.get(3).get(0).floats());
     list.get(0);
-    assertArrayEquals(third, list.get(3).get("x").floats());
+    assertArrayEquals(third, list.get(3).get(0).floats());
     int i = 0;
     for (Map<String, TensorValue> s : spec.dataset().form() == RepresentativeDataset.Form.NAMED
         ? spec.dataset().named() : List.<Map<String, TensorValue>>of()) {
-      assertArrayEquals(list.get(i++).get("x").floats(), s.get("x").floats());
+      assertArrayEquals(list.get(i++).get(0).floats(), s.get("x").floats());
     }
     assertEquals(5, i);
     assertNull(spec.labels());

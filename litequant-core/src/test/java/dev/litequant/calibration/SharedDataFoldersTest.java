@@ -56,16 +56,18 @@ class SharedDataFoldersTest {
     assertTrue(spec.sampleName(10).endsWith("sample9.png"), spec.sampleName(10));
 
     Interpreter it = Interpreter.create(model);
-    List<Map<String, TensorValue>> samples = spec.mainSamples();
+    List<List<TensorValue>> samples = spec.mainSamples();
     assertEquals(11, samples.size());
     int right = 0;
     for (int i = 0; i < samples.size(); i++) {
-      TensorValue x = samples.get(i).get("conv2d_input");
+      TensorValue x = samples.get(i).get(0);
       assertEquals(Shape.of(1, 28, 28, 1), x.shape());
       for (float v : x.floats()) {
         assertTrue(v >= 0 && v <= 1, "scaled to 0..1: " + v);
       }
-      float[] scores = it.run(samples.get(i)).values().iterator().next().floats();
+      it.setInput(0, x);
+      it.invoke();
+      float[] scores = it.getOutput(0).floats();
       if (i > 0) {
         // The 28x28 digits are fed as they are; the float model knows each one (resized9.png, a
         // 10x10 image blown up, is a near tie between 4 and 9, so it proves nothing either way).
@@ -85,7 +87,7 @@ class SharedDataFoldersTest {
     for (int i = 0; i < 2; i++) {
       assertTrue(spec.sampleName(i).endsWith(names[i]), spec.sampleName(i));
       int[][] grey = greyBitmap(folder.resolve(names[i]));
-      TensorValue x = spec.mainSamples().get(i).get("input_1");
+      TensorValue x = spec.mainSamples().get(i).get(0);
       assertEquals(Shape.of(1, 32, 32, 3), x.shape());
       float[] v = x.floats();
       // 96 -> 32 is a factor of 3: with half-pixel centres each output pixel lands exactly on the
@@ -144,7 +146,7 @@ class SharedDataFoldersTest {
       for (int k = 0; k < pcm.length; k++) {
         expected[k] = pcm[k] / 32768f;
       }
-      TensorValue v = spec.mainSamples().get(i).get("audio");
+      TensorValue v = spec.mainSamples().get(i).get(0);
       assertEquals(Shape.of(1, 16000), v.shape());
       assertArrayEquals(expected, v.floats(), names[i]);
     }
@@ -153,7 +155,7 @@ class SharedDataFoldersTest {
     ModelBuilder raw = new ModelBuilder();
     Tensor r = raw.input("pcm", DataType.INT16, 16000);
     Model rawModel = raw.output(r).build();
-    TensorValue first = DatasetSpec.parse(folder.toString(), rawModel).mainSamples().get(5).get("pcm");
+    TensorValue first = DatasetSpec.parse(folder.toString(), rawModel).mainSamples().get(5).get(0);
     short[] expected = pcm(folder.resolve("yes_1000ms.wav"));
     assertArrayEquals(expected, first.shorts(), "int16 inputs take the raw samples");
   }
