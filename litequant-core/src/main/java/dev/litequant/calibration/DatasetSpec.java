@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Random;
 import java.util.RandomAccess;
 
 /**
@@ -464,7 +465,7 @@ public final class DatasetSpec {
 
     private static final class Generator {
       private final Map<String, Tensor> inputs;
-      private java.util.Random random;
+      private Random random;
       private int next;
       private Map<String, TensorValue> last;
       private int lastIndex = -1;
@@ -478,7 +479,7 @@ public final class DatasetSpec {
           return last;
         }
         if (random == null || i < next) {
-          random = new java.util.Random(42);
+          random = new Random(42);
           next = 0;
         }
         while (next <= i) {
@@ -490,7 +491,7 @@ public final class DatasetSpec {
         return last;
       }
 
-      private static TensorValue value(Tensor t, java.util.Random r) {
+      private static TensorValue value(Tensor t, Random r) {
         int n = (int) t.shape().elementCount();
         if (t.type() == DataType.FLOAT32) {
           float[] v = new float[n];

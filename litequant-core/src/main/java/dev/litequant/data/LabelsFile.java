@@ -2,6 +2,7 @@ package dev.litequant.data;
 
 import dev.litequant.InvalidArgumentException;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public final class LabelsFile {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (java.nio.charset.MalformedInputException e) {
+    } catch (MalformedInputException e) {
       throw new InvalidArgumentException("Labels file " + file + " is not text (not UTF-8); it should hold one "
           + "integer label per line.", e);
     } catch (IOException e) {

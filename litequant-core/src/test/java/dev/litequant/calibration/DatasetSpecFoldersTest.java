@@ -21,6 +21,7 @@ import dev.litequant.graph.Subgraph;
 import dev.litequant.graph.Tensor;
 import dev.litequant.runtime.TensorValue;
 import java.awt.image.BufferedImage;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +173,7 @@ class DatasetSpecFoldersTest {
     assertArrayEquals(new int[] {0, 0, 1}, spec.labels());
     assertArrayEquals(new float[] {7, 7, 7, 7}, input(spec, 0));
     assertArrayEquals(new float[] {9, 9, 9, 9}, input(spec, 2));
-    assertTrue(spec.sampleName(2).endsWith("dog/1.png".replace('/', java.io.File.separatorChar)));
+    assertTrue(spec.sampleName(2).endsWith("dog/1.png".replace('/', File.separatorChar)));
     assertEquals("3 images in 2 class folders of classes", spec.description());
 
     Path npy = dir.resolve("x.npy");

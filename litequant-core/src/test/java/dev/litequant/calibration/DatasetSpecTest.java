@@ -1,5 +1,6 @@
 package dev.litequant.calibration;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +24,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -130,12 +132,12 @@ class DatasetSpecTest {
     DatasetSpec spec = DatasetSpec.parse(npz("d.npz", Map.of("first", stack(3, 1, 0), "second", stack(3, 10, 100)))
         .toString(), m, null, labels);
     assertEquals(3, spec.mainSamples().size());
-    java.util.List<TensorValue> third = spec.mainSamples().get(2);
+    List<TensorValue> third = spec.mainSamples().get(2);
     assertEquals(2, third.size());
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2, 3, 4}, third.get(0).floats(), "a = first");
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {120, 121, 122}, third.get(1).floats(),
+    assertArrayEquals(new float[] {2, 3, 4}, third.get(0).floats(), "a = first");
+    assertArrayEquals(new float[] {120, 121, 122}, third.get(1).floats(),
         "b = second");
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 5, 6}, spec.labels());
+    assertArrayEquals(new int[] {4, 5, 6}, spec.labels());
     assertEquals("sample 1", spec.sampleName(1));
   }
 

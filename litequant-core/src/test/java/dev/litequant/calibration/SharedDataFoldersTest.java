@@ -19,10 +19,10 @@ import dev.litequant.testing.SharedModels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,7 +164,7 @@ class SharedDataFoldersTest {
   private static short[] pcm(Path file) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     int at = 12;
-    while (!new String(b.array(), at, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("data")) {
+    while (!new String(b.array(), at, 4, StandardCharsets.US_ASCII).equals("data")) {
       at += 8 + b.getInt(at + 4);
     }
     short[] out = new short[b.getInt(at + 4) / 2];
