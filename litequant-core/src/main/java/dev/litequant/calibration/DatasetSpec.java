@@ -8,7 +8,6 @@ import dev.litequant.data.Npy;
 import dev.litequant.data.Npz;
 import dev.litequant.data.SampleFolder;
 import dev.litequant.data.SampleStack;
-import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
 import dev.litequant.graph.SignatureDef;
 import dev.litequant.graph.Tensor;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Random;
 import java.util.RandomAccess;
 
 /**
@@ -44,7 +42,7 @@ import java.util.RandomAccess;
  *
  * <p>Labels come from a labels file ({@link LabelsFile}: one integer per line, for the samples in
  * order), from a {@code labels.txt} inside a flat data folder when no labels file is given, or from
- * the class subfolders. Samples are produced when asked for, never all held at once.
+ * the class subfolders. A folder's files are decoded one at a time, when their sample is asked for.
  */
 public final class DatasetSpec {
   private final List<Entry> entries;
@@ -331,7 +329,7 @@ public final class DatasetSpec {
   private static DatasetSpec random(Model model, int n) {
     List<Entry> entries = new ArrayList<>();
     for (EntryPoint ep : entryPoints(model)) {
-      entries.add(new Entry(ep.key(), ep.mainOrder(), RandomInputs.of(ep.inputs(), n), n));
+      entries.add(new Entry(ep.key(), ep.mainOrder(), SyntheticInputs.of(ep.inputs(), n), n));
     }
     return new DatasetSpec(entries, n + " synthetic samples (uniform in [0, 1))", true, null, List.of());
   }
@@ -436,73 +434,6 @@ public final class DatasetSpec {
     @Override
     public int size() {
       return entry.count;
-    }
-  }
-
-  /**
-   * Synthetic inputs: one generator (seed 42) walks the samples in order, every input of a sample
-   * in turn, so sample i is the same however the samples are reached; going back restarts it.
-   */
-  private static final class RandomInputs {
-    private RandomInputs() {}
-
-    static Map<String, InputSamples> of(Map<String, Tensor> inputs, int n) {
-      Generator g = new Generator(inputs);
-      Map<String, InputSamples> out = new LinkedHashMap<>();
-      inputs.forEach((name, t) -> out.put(name, new InputSamples() {
-        @Override
-        public int count() {
-          return n;
-        }
-
-        @Override
-        public TensorValue sample(int i) {
-          return g.sample(i).get(name);
-        }
-      }));
-      return out;
-    }
-
-    private static final class Generator {
-      private final Map<String, Tensor> inputs;
-      private Random random;
-      private int next;
-      private Map<String, TensorValue> last;
-      private int lastIndex = -1;
-
-      Generator(Map<String, Tensor> inputs) {
-        this.inputs = inputs;
-      }
-
-      Map<String, TensorValue> sample(int i) {
-        if (i == lastIndex) {
-          return last;
-        }
-        if (random == null || i < next) {
-          random = new Random(42);
-          next = 0;
-        }
-        while (next <= i) {
-          Map<String, TensorValue> m = new LinkedHashMap<>();
-          inputs.forEach((name, t) -> m.put(name, value(t, random)));
-          last = m;
-          lastIndex = next++;
-        }
-        return last;
-      }
-
-      private static TensorValue value(Tensor t, Random r) {
-        int n = (int) t.shape().elementCount();
-        if (t.type() == DataType.FLOAT32) {
-          float[] v = new float[n];
-          for (int i = 0; i < n; i++) {
-            v[i] = r.nextFloat();
-          }
-          return TensorValue.ofFloats(t.shape(), v);
-        }
-        // Integer inputs (indices, token ids) get zeros: any other value may be out of range.
-        return TensorValue.fromBytes(t.type(), t.shape(), new byte[(int) t.type().bytesFor(n)]);
-      }
     }
   }
 }
