@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -57,19 +58,22 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "DATA is one of:",
-      "  FILE.npy    samples stacked along the first axis, for a model with one input",
-      "              (a [500, 28, 28, 1] float32 array for a [1, 28, 28, 1] input)",
-      "  FILE.npz    arrays keyed by input name",
-      "              (np.savez('data.npz', image=x, mask=m));",
-      "              for a model with several signatures, keys SIGNATURE/INPUT",
-      "  random:N    N synthetic samples, uniform in [0, 1): only for trying the tool",
+      DataOptions.DATA_FORMS,
+      "",
+      "quantize checks --labels against the samples but does not need them.",
       "",
       "Examples:",
       "  litequant quantize model.tflite -o model_int8.tflite \\",
       "      --mode int8 --data calib.npy",
       "  litequant quantize model.tflite -o model_edge.tflite \\",
       "      --mode int8-only --data calib.npz --input-type int8 --output-type int8",
+      "  litequant quantize conv_fc_mnist.tflite -o mnist_int8.tflite \\",
+      "      --mode int8 --data mnist_images/ --scale 1/255",
+      "  litequant quantize mobilenet.tflite -o mobilenet_int8.tflite --mode int8 \\",
+      "      --data photos/ --scale 1/255 --mean 0.485,0.456,0.406 \\",
+      "      --std 0.229,0.224,0.225",
+      "  litequant quantize keywords.tflite -o keywords_int8.tflite --mode int8 \\",
+      "      --data clips/",
       "  litequant quantize model.tflite -o q.tflite --mode int8 --data random:100 \\",
       "      --keep-float SOFTMAX --keep-float '.*/logits.*'"
     })
@@ -86,8 +90,7 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "int8, int8-only, dynamic, float16, 16x8 or 16x8-only (see above).")
   String mode;
 
-  @Option(names = "--data", paramLabel = "DATA", description = "The representative data set (see below).")
-  String data;
+  @Mixin DataOptions dataOptions;
 
   @Option(names = "--input-type", paramLabel = "TYPE", defaultValue = "float32",
       description = "Type of the model's inputs: float32 (default); int8 or uint8 in int8 modes; int16 in "
@@ -127,7 +130,7 @@ final class QuantizeCommand implements Callable<Integer> {
     IoType in = parseIo(inputType, "--input-type");
     IoType outType = parseIo(outputType, "--output-type");
     byte[] bytes = ModelFiles.readBytes(model, "model");
-    DatasetSpec dataset = data == null ? null : DatasetSpec.parse(data, ModelReader.read(bytes));
+    DatasetSpec dataset = dataOptions.load(ModelReader.read(bytes));
     Progress progress = new Progress(err, "calibrating", quiet);
     Quantizer q = Quantizer.fromBytes(bytes).mode(m).inputType(in).outputType(outType).perChannelDense(perChannelDense)
         .listener(new CalibrationListener() {
@@ -155,6 +158,9 @@ final class QuantizeCommand implements Callable<Integer> {
     }
     keepFloat.forEach(q::keepFloat);
     q.checkOptions();
+    if (dataset != null) {
+      dataset.warnings().forEach(w -> err.println("litequant: warning: " + w));
+    }
     if (dataset != null && dataset.isSynthetic()) {
       err.println("litequant: calibrating on " + dataset.description() + ": fine for trying LiteQuant, but the "
           + "model will only be accurate when calibrated on real inputs.");

@@ -17,7 +17,7 @@ import java.util.List;
  * the remaining dimensions must hold one sample's elements (a [N, 28, 28, 1] array for the same
  * input holds N samples).
  */
-public final class SampleStack {
+public final class SampleStack implements InputSamples {
   private final TensorValue data;
   private final Shape sampleShape;
   private final int count;
@@ -56,6 +56,7 @@ public final class SampleStack {
   }
 
   /** How many samples the data holds. */
+  @Override
   public int count() {
     return count;
   }
@@ -66,6 +67,7 @@ public final class SampleStack {
   }
 
   /** Sample {@code i}, with the sample shape. */
+  @Override
   public TensorValue sample(int i) {
     if (i < 0 || i >= count) {
       throw new IndexOutOfBoundsException("sample " + i + " of " + count);

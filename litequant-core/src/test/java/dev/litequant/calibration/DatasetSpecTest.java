@@ -1,5 +1,6 @@
 package dev.litequant.calibration;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +24,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -112,6 +114,31 @@ class DatasetSpecTest {
     assertEquals(6, spec.samples());
     TensorRange r = inputRange(m, spec, 0);
     assertTrue(r.min() >= 0f && r.max() < 1f && r.samples() == 6, r.toString());
+  }
+
+  @Test
+  void mainSamplesListTheInputsInTheSubgraphsOrderWithTheirLabels() throws IOException {
+    ModelBuilder b = new ModelBuilder();
+    Tensor a = b.input("a", DataType.FLOAT32, 1, 3);
+    Tensor c = b.input("b", DataType.FLOAT32, 1, 3);
+    b.output(b.apply(BuiltinOperator.ADD, Table.of("AddOptions"), "y", DataType.FLOAT32, new int[] {1, 3}, a, c));
+    Model m = b.build();
+    // The signature names the inputs in the other order than the subgraph takes them.
+    SignatureDef s = new SignatureDef("serving_default", m.mainSubgraph());
+    s.inputs().put("second", c);
+    s.inputs().put("first", a);
+    m.signatures().add(s);
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "4\n5\n6\n");
+    DatasetSpec spec = DatasetSpec.parse(npz("d.npz", Map.of("first", stack(3, 1, 0), "second", stack(3, 10, 100)))
+        .toString(), m, null, labels);
+    assertEquals(3, spec.mainSamples().size());
+    List<TensorValue> third = spec.mainSamples().get(2);
+    assertEquals(2, third.size());
+    assertArrayEquals(new float[] {2, 3, 4}, third.get(0).floats(), "a = first");
+    assertArrayEquals(new float[] {120, 121, 122}, third.get(1).floats(),
+        "b = second");
+    assertArrayEquals(new int[] {4, 5, 6}, spec.labels());
+    assertEquals("sample 1", spec.sampleName(1));
   }
 
   @Test
