@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       "",
       "Run 'litequant COMMAND --help' for what each command does, with examples."
     },
-    subcommands = {InspectCommand.class, QuantizeCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {InspectCommand.class, QuantizeCommand.class, EvaluateCommand.class, RunCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {
       "",
       "Exit codes: 0 success; 2 bad input or options (the message says what is",

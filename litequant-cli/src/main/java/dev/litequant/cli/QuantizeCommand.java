@@ -5,6 +5,7 @@ import dev.litequant.calibration.CalibrationListener;
 import dev.litequant.calibration.DatasetSpec;
 import dev.litequant.io.ModelFiles;
 import dev.litequant.io.ModelReader;
+import dev.litequant.evaluate.FallbackSearch;
 import dev.litequant.quantize.BiasType;
 import dev.litequant.quantize.IoType;
 import dev.litequant.quantize.OperatorDecision;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,6 +119,15 @@ final class QuantizeCommand implements Callable<Integer> {
       + "(e.g. SOFTMAX) or whose output tensor names match this regular expression. Repeatable.")
   List<String> keepFloat = new ArrayList<>();
 
+  @Option(names = "--min-sqnr", paramLabel = "DB", description = "Keep the most harmful layers float, a few at a "
+      + "time, until the output SQNR against the float model on --data is at least DB (int8 and 16x8 modes). "
+      + "20 dB is 1%% noise power; 30 dB 0.1%%.")
+  Double minSqnr;
+
+  @Option(names = "--max-accuracy-drop", paramLabel = "POINTS", description = "The same, until top-1 accuracy on "
+      + "--data with its labels is at most POINTS percentage points below the float model's.")
+  Double maxAccuracyDrop;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress, only the summary.")
   boolean quiet;
 
@@ -165,6 +176,9 @@ final class QuantizeCommand implements Callable<Integer> {
       err.println("litequant: calibrating on " + dataset.description() + ": fine for trying LiteQuant, but the "
           + "model will only be accurate when calibrated on real inputs.");
     }
+    if (minSqnr != null || maxAccuracyDrop != null) {
+      return withFallback(out, err, bytes, m, in, outType, dataset);
+    }
     QuantizationResult r;
     try {
       r = q.quantize();
@@ -174,6 +188,63 @@ final class QuantizeCommand implements Callable<Integer> {
     ModelFiles.writeAtomically(r.modelBytes(), output);
     summary(out, r, m, in, outType, dataset);
     return 0;
+  }
+
+  /** Accuracy-aware quantization: quantize, measure, keep the worst layers float until the bound holds. */
+  private int withFallback(PrintWriter out, PrintWriter err, byte[] bytes, QuantizationMode m, IoType in,
+      IoType outType, DatasetSpec dataset) {
+    if (minSqnr != null && maxAccuracyDrop != null) {
+      throw new InvalidArgumentException("Give one bound: --min-sqnr or --max-accuracy-drop, not both.");
+    }
+    if (dataset == null) {
+      throw new InvalidArgumentException((minSqnr != null ? "--min-sqnr" : "--max-accuracy-drop")
+          + " measures the quantized model on --data, which is missing.");
+    }
+    FallbackSearch.Bound bound = minSqnr != null ? FallbackSearch.Bound.minSqnr(minSqnr)
+        : FallbackSearch.Bound.maxAccuracyDrop(maxAccuracyDrop / 100);
+    Supplier<Quantizer> fresh = () -> {
+      Quantizer q = Quantizer.fromBytes(bytes).inputType(in).outputType(outType).perChannelDense(perChannelDense);
+      keepFloat.forEach(q::keepFloat);
+      if (bias != null) {
+        q.biasType(parseBias(bias));
+      }
+      return q;
+    };
+    FallbackSearch.Outcome o = FallbackSearch.run(bytes, fresh, m, dataset.mainSamples(), dataset.labels(), bound,
+        a -> {
+          if (!quiet) {
+            err.println("litequant: " + (a.keptFloat().isEmpty() ? "all layers quantized" : a.keptFloat().size()
+                + " kept float") + ": " + measure(a.metrics(), bound) + (a.meetsBound() ? " - meets the bound"
+                : ""));
+          }
+        });
+    ModelFiles.writeAtomically(o.result().modelBytes(), output);
+    summary(out, o.result(), m, in, outType, dataset);
+    FallbackSearch.Attempt first = o.attempts().get(0);
+    FallbackSearch.Attempt last = o.attempts().get(o.attempts().size() - 1);
+    out.printf(Locale.ROOT, "  bound:     %s; all layers quantized: %s; now: %s%n",
+        minSqnr != null ? String.format(Locale.ROOT, "output SQNR >= %.1f dB", minSqnr)
+            : String.format(Locale.ROOT, "accuracy drop <= %.2f points", maxAccuracyDrop),
+        measure(first.metrics(), bound), measure(last.metrics(), bound));
+    if (!o.keptFloat().isEmpty()) {
+      out.printf(Locale.ROOT, "  kept float to meet it (%d layers, +%s):%n", o.keptFloat().size(),
+          Sizes.bytes(last.metrics().quantizedBytes() - first.metrics().quantizedBytes()));
+      o.keptFloat().forEach(name -> out.println("    " + name));
+    }
+    if (!o.met()) {
+      out.println("  the bound cannot be met: every layer that can be kept float is, and the model is still "
+          + "short of it (the rest is input and output quantization). The last attempt was written.");
+      return Main.EXIT_USER_ERROR;
+    }
+    return 0;
+  }
+
+  private static String measure(dev.litequant.evaluate.ModelMetrics metrics, FallbackSearch.Bound bound) {
+    if (!Double.isNaN(bound.maxAccuracyDrop())) {
+      return String.format(Locale.ROOT, "accuracy %.1f%% (float %.1f%%)", 100 * metrics.quantizedAccuracy(),
+          100 * metrics.floatAccuracy());
+    }
+    return String.format(Locale.ROOT, "output SQNR %.2f dB", metrics.outputSqnr()[0]);
   }
 
   private void summary(PrintWriter out, QuantizationResult r, QuantizationMode m, IoType in, IoType o,
@@ -220,6 +291,9 @@ final class QuantizeCommand implements Callable<Integer> {
 
   /** "kept float (--keep-float X matches 'name')" names one tensor; the summary groups by selector. */
   private static String withoutTensorName(String reason) {
+    if (reason.contains("--keep-float \\Q")) {
+      return "kept float to meet the bound";
+    }
     int i = reason.indexOf(" matches '");
     return i < 0 ? reason : reason.substring(0, i) + ")";
   }

@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 
 /**
  * Accuracy-aware quantization: quantize, measure every layer, and keep the most harmful layers
- * float, a group at a time, until the quantized model meets a bound (an output SQNR against the
- * float model, or an accuracy drop with labels), or until nothing quantized is left to give up.
- * A layer's harm is its own error, measured alone ({@link IsolatedLayer}), so that repairing it does
- * not depend on what comes before it.
+ * float one at a time until the quantized model meets a bound (an output SQNR against the float
+ * model, or an accuracy drop with labels), or until nothing quantized is left to give up. At each
+ * step the layers with the worst own error ({@link IsolatedLayer}) are candidates, and the one
+ * whose float form helps the bound most is kept.
  */
 public final class FallbackSearch {
   /** What must hold: output 0's SQNR of at least {@code minSqnr} dB, or an accuracy drop of at most {@code maxDrop}. */
@@ -40,6 +40,11 @@ public final class FallbackSearch {
     boolean holds(ModelMetrics m) {
       return usesAccuracy() ? m.floatAccuracy() - m.quantizedAccuracy() <= maxAccuracyDrop + 1e-12
           : m.outputSqnr()[0] >= minSqnr;
+    }
+
+    /** Higher is better: the SQNR, or the accuracy (ties broken by SQNR). */
+    double score(ModelMetrics m) {
+      return usesAccuracy() ? m.quantizedAccuracy() * 1000 + m.outputSqnr()[0] : m.outputSqnr()[0];
     }
 
     String describe() {
@@ -68,6 +73,9 @@ public final class FallbackSearch {
     }
   }
 
+  /** Candidates tried at each step (the worst by their own error). */
+  private static final int TRIED_PER_STEP = 3;
+
   private FallbackSearch() {}
 
   /**
@@ -89,25 +97,42 @@ public final class FallbackSearch {
     }
     Set<String> kept = new LinkedHashSet<>();
     List<Attempt> attempts = new ArrayList<>();
+    Trial current = trial(floatModel, quantizer, mode, samples, labels, bound, kept);
     while (true) {
-      Quantizer q = quantizer.get().mode(mode).representativeDataset(RepresentativeDataset.ofSamples(samples));
-      for (String name : kept) {
-        q.keepFloat(Pattern.quote(name));
+      attempts.add(current.attempt);
+      listener.accept(current.attempt);
+      List<String> candidates = harmful(current.report, kept);
+      if (current.attempt.meetsBound() || candidates.isEmpty()) {
+        return new Outcome(current.result, current.report, attempts, current.attempt.meetsBound(), bound);
       }
-      QuantizationResult result = q.quantize();
-      EvaluationReport report = Evaluator.of(floatModel, result.modelBytes()).labels(labels).evaluate(samples);
-      boolean met = bound.holds(report.model());
-      Attempt attempt = new Attempt(new ArrayList<>(kept), report.model(), met);
-      attempts.add(attempt);
-      listener.accept(attempt);
-      List<String> candidates = harmful(report, kept);
-      if (met || candidates.isEmpty()) {
-        return new Outcome(result, report, attempts, met, bound);
+      // Own error ranks the candidates; the few worst are each tried, and the one that helps the
+      // bound most is kept float (a float layer adds QUANTIZE/DEQUANTIZE borders, so the worst
+      // layer alone is not always the best one to give up).
+      Trial best = null;
+      for (String candidate : candidates.subList(0, Math.min(TRIED_PER_STEP, candidates.size()))) {
+        Set<String> next = new LinkedHashSet<>(kept);
+        next.add(candidate);
+        Trial t = trial(floatModel, quantizer, mode, samples, labels, bound, next);
+        if (best == null || bound.score(t.report.model()) > bound.score(best.report.model())) {
+          best = t;
+        }
       }
-      // Groups grow as the search goes on: one layer first, then about a tenth of what is left.
-      int group = Math.max(1, (attempts.size() == 1 ? 1 : candidates.size() / 10));
-      kept.addAll(candidates.subList(0, Math.min(group, candidates.size())));
+      kept = new LinkedHashSet<>(best.attempt.keptFloat());
+      current = best;
     }
+  }
+
+  private record Trial(QuantizationResult result, EvaluationReport report, Attempt attempt) {}
+
+  private static Trial trial(byte[] floatModel, Supplier<Quantizer> quantizer, QuantizationMode mode,
+      List<List<TensorValue>> samples, int[] labels, Bound bound, Set<String> kept) {
+    Quantizer q = quantizer.get().mode(mode).representativeDataset(RepresentativeDataset.ofSamples(samples));
+    for (String name : kept) {
+      q.keepFloat(Pattern.quote(name));
+    }
+    QuantizationResult result = q.quantize();
+    EvaluationReport report = Evaluator.of(floatModel, result.modelBytes()).labels(labels).evaluate(samples);
+    return new Trial(result, report, new Attempt(new ArrayList<>(kept), report.model(), bound.holds(report.model())));
   }
 
   /** Integer layers not yet kept float, most harmful first (their own SQNR, lowest first). */

@@ -36,8 +36,12 @@ public record LayerMetrics(String tensor, String floatTensor, int operatorIndex,
     return layerRmseOverScale > SUSPECT_RMSE_OVER_SCALE;
   }
 
-  /** Whether the evaluation data went outside the range the quantization can represent (clipping). */
+  /**
+   * Whether the evaluation data went outside the range the quantization can represent by more than
+   * half a step (within half a step, values round to the end code as they would anyway).
+   */
   public boolean clipped() {
-    return observedMin < representableMin || observedMax > representableMax;
+    double half = scale / 2;
+    return observedMin < representableMin - half || observedMax > representableMax + half;
   }
 }
