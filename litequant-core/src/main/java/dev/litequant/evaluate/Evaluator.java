@@ -91,6 +91,15 @@ public final class Evaluator {
             + "' is " + t.type().displayName() + ".");
       }
     }
+    for (int i = 0; i < f.operators().size(); i++) {
+      for (Tensor t : f.operators().get(i).outputs()) {
+        if (t.type() != DataType.FLOAT32 && t.isQuantized()) {
+          throw new InvalidArgumentException("The first model must be the float one, but its operator " + i + " ("
+              + f.operators().get(i).displayName() + ") writes " + t.type().displayName() + " tensor '" + t.name()
+              + "'. Give the float model first, then the quantized one.");
+        }
+      }
+    }
   }
 
   private static void sameSize(String what, int i, Tensor f, Tensor q) {

@@ -31,6 +31,9 @@ class HtmlReportBrowserTest {
 
   @Test
   void resnetReportRendersInHeadlessChromium() throws Exception {
+    boolean required = "1".equals(System.getenv("LITEQUANT_REQUIRE_CHROMIUM"));
+    assertTrue(!required || Files.isExecutable(CHROMIUM), "Chromium is required here (LITEQUANT_REQUIRE_CHROMIUM=1) "
+        + "but not installed at " + CHROMIUM);
     assumeTrue(Files.isExecutable(CHROMIUM), "Skipped: Chromium is not installed at " + CHROMIUM
         + " (.ci/run installs the Debian package chromium).");
     byte[] f = Files.readAllBytes(SharedModels.path("mlcommons-tiny/image_classification/pretrainedResnet.tflite"));
