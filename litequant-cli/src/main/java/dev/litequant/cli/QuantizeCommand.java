@@ -119,13 +119,14 @@ final class QuantizeCommand implements Callable<Integer> {
       + "(e.g. SOFTMAX) or whose output tensor names match this regular expression. Repeatable.")
   List<String> keepFloat = new ArrayList<>();
 
-  @Option(names = "--min-sqnr", paramLabel = "DB", description = "Keep the most harmful layers float, a few at a "
+  @Option(names = "--min-sqnr", paramLabel = "DB", description = "Keep the most harmful layers float, one at a "
       + "time, until the output SQNR against the float model on --data is at least DB (int8 and 16x8 modes). "
       + "20 dB is 1%% noise power; 30 dB 0.1%%.")
   Double minSqnr;
 
-  @Option(names = "--max-accuracy-drop", paramLabel = "POINTS", description = "The same, until top-1 accuracy on "
-      + "--data with its labels is at most POINTS percentage points below the float model's.")
+  @Option(names = "--max-accuracy-drop", paramLabel = "POINTS", description = "Keep the most harmful layers float, one at a "
+      + "time, until top-1 accuracy on --data with its labels is at most POINTS percentage points below the float "
+      + "model's (int8 and 16x8 modes).")
   Double maxAccuracyDrop;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress, only the summary.")

@@ -14,7 +14,7 @@ import dev.litequant.runtime.TensorValue;
  * round(value / scale) + zero point, rounded half away from zero like TensorFlow Lite's QUANTIZE,
  * and clamped to the type's range.
  */
-final class InputEncoder {
+public final class InputEncoder {
   private final DataType type;
   private final Shape shape;
   private final float scale;
@@ -38,7 +38,7 @@ final class InputEncoder {
    * An encoder for {@code input}, or an error naming it ({@code what} says what the data is, e.g.
    * "images") when it is neither float32 nor quantized per tensor.
    */
-  static InputEncoder of(Tensor input, String name, String what) {
+  public static InputEncoder of(Tensor input, String name, String what) {
     if (input.type() == DataType.FLOAT32) {
       return new InputEncoder(DataType.FLOAT32, input.shape(), 1f, 0);
     }
@@ -56,7 +56,7 @@ final class InputEncoder {
     return shape;
   }
 
-  TensorValue encode(float[] values) {
+  public TensorValue encode(float[] values) {
     switch (type) {
       case FLOAT32:
         return TensorValue.ofFloats(shape, values);

@@ -1,14 +1,15 @@
 package dev.litequant.evaluate;
 
 import dev.litequant.InvalidArgumentException;
+import dev.litequant.data.InputEncoder;
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
 import dev.litequant.graph.Quantization;
-import dev.litequant.graph.Shape;
 import dev.litequant.graph.Subgraph;
 import dev.litequant.graph.Tensor;
 import dev.litequant.io.ModelReader;
 import dev.litequant.quantize.QuantParams;
+import dev.litequant.quantize.QuantizedActivation;
 import dev.litequant.runtime.Interpreter;
 import dev.litequant.runtime.TensorValue;
 import dev.litequant.runtime.TensorView;
@@ -91,14 +92,12 @@ public final class Evaluator {
             + "' is " + t.type().displayName() + ".");
       }
     }
-    for (int i = 0; i < f.operators().size(); i++) {
-      for (Tensor t : f.operators().get(i).outputs()) {
-        if (t.type() != DataType.FLOAT32 && t.isQuantized()) {
-          throw new InvalidArgumentException("The first model must be the float one, but its operator " + i + " ("
-              + f.operators().get(i).displayName() + ") writes " + t.type().displayName() + " tensor '" + t.name()
-              + "'. Give the float model first, then the quantized one.");
-        }
-      }
+    QuantizedActivation quantizedFirst = QuantizedActivation.find(reference);
+    if (quantizedFirst != null) {
+      throw new InvalidArgumentException("The first model must be the float one, but its operator "
+          + quantizedFirst.index() + " (" + quantizedFirst.op().displayName() + ") writes "
+          + quantizedFirst.tensor().type().displayName() + " tensor '" + quantizedFirst.tensor().name()
+          + "'. Give the float model first, then the quantized one.");
     }
   }
 
@@ -133,8 +132,8 @@ public final class Evaluator {
       Tensor t = quantized.mainSubgraph().tensors().get(p.quantized());
       if (t.type() != DataType.FLOAT32) {
         Quantization qz = t.quantization();
-        histograms.putIfAbsent(p.quantized(), Histogram.around(qz.scale() * (codeMin(t.type()) - qz.zeroPoint()),
-            qz.scale() * (codeMax(t.type()) - qz.zeroPoint()), HISTOGRAM_BINS));
+        histograms.putIfAbsent(p.quantized(), Histogram.around(qz.scale() * (QuantParams.min(t.type()) - qz.zeroPoint()),
+            qz.scale() * (QuantParams.max(t.type()) - qz.zeroPoint()), HISTOGRAM_BINS));
       }
     }
     int outputs = reference.mainSubgraph().outputs().size();
@@ -148,6 +147,9 @@ public final class Evaluator {
         isolated.add(layer);
       }
     }
+    // Only the tensors something compares are copied out of the quantized run.
+    java.util.Set<Integer> needed = new java.util.HashSet<>(byQuantized.keySet());
+    isolated.forEach(layer -> needed.addAll(layer.tensors()));
     Map<Integer, float[]> seen = new HashMap<>();
     Map<Integer, TensorValue> seenRaw = new HashMap<>();
     f.setObserver((op, view) -> {
@@ -156,6 +158,9 @@ public final class Evaluator {
       }
     });
     q.setObserver((op, view) -> {
+      if (!needed.contains(view.index())) {
+        return;
+      }
       boolean readable = view.type() == DataType.FLOAT32 || TensorPairing.comparable(view.tensor());
       float[] values = readable ? dequantize(view) : null;
       if (readable) {
@@ -257,30 +262,9 @@ public final class Evaluator {
       TensorValue v = sample.get(i);
       f.setInput(i, v);
       Tensor qt = quantized.mainSubgraph().inputs().get(i);
-      q.setInput(i, qt.type() == DataType.FLOAT32 ? v : quantizeInput(qt, v));
+      q.setInput(i, qt.type() == DataType.FLOAT32 ? v
+          : InputEncoder.of(qt, qt.name(), "float samples").encode(v.floats()));
     }
-  }
-
-  private static TensorValue quantizeInput(Tensor t, TensorValue v) {
-    Quantization qz = t.quantization();
-    if (qz == null || !qz.hasScale() || qz.isPerAxis()) {
-      throw new InvalidArgumentException("The quantized model's input '" + t.name() + "' is "
-          + t.type().displayName() + " without one scale, so float samples cannot be fed to it.");
-    }
-    float[] x = v.floats();
-    int lo = codeMin(t.type());
-    int hi = codeMax(t.type());
-    int width = t.type() == DataType.INT16 ? 2 : 1;
-    ByteBuffer out = ByteBuffer.allocate(x.length * width).order(ByteOrder.LITTLE_ENDIAN);
-    for (float value : x) {
-      int code = QuantParams.quantize(value, qz.scale(), qz.zeroPoint(), lo, hi);
-      if (width == 2) {
-        out.putShort((short) code);
-      } else {
-        out.put((byte) code);
-      }
-    }
-    return TensorValue.fromBytes(t.type(), t.shape(), out.array());
   }
 
   private static float[] dequantize(TensorView view) {
@@ -318,14 +302,6 @@ public final class Evaluator {
       out[i] = qz.scale() * (code - qz.zeroPoint());
     }
     return out;
-  }
-
-  private static int codeMin(DataType t) {
-    return t == DataType.UINT8 ? 0 : t == DataType.INT16 ? Short.MIN_VALUE : -128;
-  }
-
-  private static int codeMax(DataType t) {
-    return t == DataType.UINT8 ? 255 : t == DataType.INT16 ? Short.MAX_VALUE : 127;
   }
 
   private static int argMax(float[] v) {
@@ -385,8 +361,8 @@ public final class Evaluator {
       if (t.type() != DataType.FLOAT32) {
         Quantization qz = t.quantization();
         scale = qz.scale();
-        lo = scale * (codeMin(t.type()) - qz.zeroPoint());
-        hi = scale * (codeMax(t.type()) - qz.zeroPoint());
+        lo = scale * (QuantParams.min(t.type()) - qz.zeroPoint());
+        hi = scale * (QuantParams.max(t.type()) - qz.zeroPoint());
       }
       ErrorStats own = alone.get(p.operatorIndex());
       boolean ownOutput = own != null && quantized.mainSubgraph().operators().get(p.operatorIndex()).output(0) == t;

@@ -1,6 +1,7 @@
 package dev.litequant.evaluate;
 
 import dev.litequant.InvalidArgumentException;
+import dev.litequant.calibration.CalibrationStats;
 import dev.litequant.calibration.RepresentativeDataset;
 import dev.litequant.quantize.QuantizationMode;
 import dev.litequant.quantize.QuantizationResult;
@@ -97,7 +98,9 @@ public final class FallbackSearch {
     }
     Set<String> kept = new LinkedHashSet<>();
     List<Attempt> attempts = new ArrayList<>();
-    Trial current = trial(floatModel, quantizer, mode, samples, labels, bound, kept);
+    Trial current = trial(floatModel, quantizer, mode, samples, labels, bound, kept, null);
+    // Every attempt quantizes the same model on the same samples: calibrate once.
+    CalibrationStats stats = current.result.calibration();
     while (true) {
       attempts.add(current.attempt);
       listener.accept(current.attempt);
@@ -112,7 +115,7 @@ public final class FallbackSearch {
       for (String candidate : candidates.subList(0, Math.min(TRIED_PER_STEP, candidates.size()))) {
         Set<String> next = new LinkedHashSet<>(kept);
         next.add(candidate);
-        Trial t = trial(floatModel, quantizer, mode, samples, labels, bound, next);
+        Trial t = trial(floatModel, quantizer, mode, samples, labels, bound, next, stats);
         if (best == null || bound.score(t.report.model()) > bound.score(best.report.model())) {
           best = t;
         }
@@ -125,8 +128,13 @@ public final class FallbackSearch {
   private record Trial(QuantizationResult result, EvaluationReport report, Attempt attempt) {}
 
   private static Trial trial(byte[] floatModel, Supplier<Quantizer> quantizer, QuantizationMode mode,
-      List<List<TensorValue>> samples, int[] labels, Bound bound, Set<String> kept) {
-    Quantizer q = quantizer.get().mode(mode).representativeDataset(RepresentativeDataset.ofSamples(samples));
+      List<List<TensorValue>> samples, int[] labels, Bound bound, Set<String> kept, CalibrationStats stats) {
+    Quantizer q = quantizer.get().mode(mode);
+    if (stats != null) {
+      q.calibrationStats(stats);
+    } else {
+      q.representativeDataset(RepresentativeDataset.ofSamples(samples));
+    }
     for (String name : kept) {
       q.keepFloat(Pattern.quote(name));
     }

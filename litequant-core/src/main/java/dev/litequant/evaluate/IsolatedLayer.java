@@ -70,6 +70,13 @@ final class IsolatedLayer {
     }
   }
 
+  /** The quantized model's tensors this layer reads and writes, by index. */
+  List<Integer> tensors() {
+    List<Integer> out = new ArrayList<>(feeds);
+    out.add(output);
+    return out;
+  }
+
   /**
    * Runs the float twin on this sample's inputs of the operator and adds the comparison.
    *

@@ -11,14 +11,22 @@ public final class QuantParams {
   public static final int INT8_MIN = -128;
   public static final int INT8_MAX = 127;
   public static final int WEIGHT_MAX = 127;
-  /** The smallest code of an int8 or int16 activation. */
+  /** The smallest code of an int8, uint8 or int16 tensor. */
   public static int min(dev.litequant.graph.DataType type) {
-    return type == dev.litequant.graph.DataType.INT16 ? Short.MIN_VALUE : INT8_MIN;
+    return switch (type) {
+      case INT16 -> Short.MIN_VALUE;
+      case UINT8 -> 0;
+      default -> INT8_MIN;
+    };
   }
 
-  /** The largest code of an int8 or int16 activation. */
+  /** The largest code of an int8, uint8 or int16 tensor. */
   public static int max(dev.litequant.graph.DataType type) {
-    return type == dev.litequant.graph.DataType.INT16 ? Short.MAX_VALUE : INT8_MAX;
+    return switch (type) {
+      case INT16 -> Short.MAX_VALUE;
+      case UINT8 -> 255;
+      default -> INT8_MAX;
+    };
   }
 
   /** Activation ranges narrower than this are widened (see {@link #asymmetric(float, float)}). */

@@ -10,7 +10,6 @@ import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
 import dev.litequant.graph.Operator;
 import dev.litequant.graph.Subgraph;
-import dev.litequant.graph.Tensor;
 import dev.litequant.io.ModelFiles;
 import dev.litequant.io.ModelReader;
 import dev.litequant.io.ModelWriter;
@@ -51,6 +50,7 @@ public final class Quantizer {
   private Integer minWeightElements;
   private BiasType biasType;
   private CalibrationListener listener = CalibrationListener.NONE;
+  private CalibrationStats calibration;
 
   private Quantizer(byte[] modelBytes) {
     this.modelBytes = modelBytes;
@@ -120,6 +120,15 @@ public final class Quantizer {
     return this;
   }
 
+  /**
+   * Ranges from an earlier calibration of the same model (e.g. {@link QuantizationResult#calibration()}),
+   * used instead of calibrating again; then no data set is needed.
+   */
+  public Quantizer calibrationStats(CalibrationStats stats) {
+    this.calibration = Objects.requireNonNull(stats);
+    return this;
+  }
+
   /** Progress and warnings during calibration. */
   public Quantizer listener(CalibrationListener listener) {
     this.listener = Objects.requireNonNull(listener);
@@ -131,7 +140,7 @@ public final class Quantizer {
    * 16x8, ...); {@link #quantize} calls it first, callers may call it earlier.
    */
   public Quantizer checkOptions() {
-    OptionCombinations.check(mode, dataset != null, inputType, outputType, perChannelDense, minWeightElements != null,
+    OptionCombinations.check(mode, dataset != null || calibration != null, inputType, outputType, perChannelDense, minWeightElements != null,
         biasType);
     return this;
   }
@@ -162,7 +171,7 @@ public final class Quantizer {
         listener.warning(message);
       }
     };
-    CalibrationStats stats = Calibrator.calibrate(original, dataset, counting);
+    CalibrationStats stats = calibration != null ? calibration : Calibrator.calibrate(original, dataset, counting);
     long calibrated = System.nanoTime();
 
     // An operator the interpreter refuses in its quantized form (TensorFlow Lite 2.6.2 refuses or
@@ -243,17 +252,11 @@ public final class Quantizer {
 
   /** Quantization starts from float: a model with int8/int16 activations already is quantized. */
   private static void requireFloatModel(Model m) {
-    for (Subgraph g : m.subgraphs()) {
-      for (Operator op : g.operators()) {
-        for (Tensor t : op.outputs()) {
-          if ((t.type() == DataType.INT8 || t.type() == DataType.UINT8 || t.type() == DataType.INT16)
-              && t.isQuantized()) {
-            throw new UnsupportedModelException("The model is already quantized (operator "
-                + g.operators().indexOf(op) + ", " + op.displayName() + ", writes " + t.type().displayName()
-                + " tensor '" + t.name() + "'). Give LiteQuant the float model.");
-          }
-        }
-      }
+    QuantizedActivation q = QuantizedActivation.find(m);
+    if (q != null) {
+      throw new UnsupportedModelException("The model is already quantized (operator " + q.index() + ", "
+          + q.op().displayName() + ", writes " + q.tensor().type().displayName() + " tensor '" + q.tensor().name()
+          + "'). Give LiteQuant the float model.");
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.litequant.quantize;
 
-import dev.litequant.graph.DataType;
 import dev.litequant.graph.Operator;
 import dev.litequant.graph.Quantization;
 import dev.litequant.graph.Subgraph;

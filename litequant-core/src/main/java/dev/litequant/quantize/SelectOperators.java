@@ -4,7 +4,6 @@ import dev.litequant.graph.DataType;
 import dev.litequant.graph.Operator;
 import dev.litequant.graph.Subgraph;
 import dev.litequant.graph.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +19,6 @@ final class SelectOperators {
 
   static void apply(QuantizationContext c) {
     KeepFloat keepFloat = new KeepFloat(c.options.keepFloat());
-    List<String> blocked = new ArrayList<>();
     for (Subgraph g : c.subgraphs) {
       int s = c.model.indexOf(g);
       Map<Tensor, Operator> producers = g.producers();
@@ -36,12 +34,11 @@ final class SelectOperators {
         if (reason == null) {
           c.quantized.put(op, c.table.get(op.type()));
         } else if (!reason.startsWith("kept float")) {
-          blocked.add("operator " + original + (c.subgraphs.size() > 1 ? " of subgraph " + s : "") + " ("
+          c.blocked.add("operator " + original + (c.subgraphs.size() > 1 ? " of subgraph " + s : "") + " ("
               + op.displayName() + "): " + reason);
         }
       }
     }
-    c.blocked.addAll(blocked);
   }
 
   static boolean touchesFloat(Operator op) {

@@ -121,21 +121,6 @@ class EvaluatorTest {
     }
   }
 
-  private static List<List<TensorValue>> cifarLike() {
-    List<List<TensorValue>> out = new ArrayList<>();
-    List<float[]> grey = new ArrayList<>();
-    grey.addAll(SampleInputs.grayImages(SharedModels.root().resolve("tflite-micro/person_detection/testdata"), 32));
-    grey.addAll(SampleInputs.grayImages(SharedModels.root().resolve("ai-edge-quantizer/mnist_images"), 32));
-    for (float[] g : grey) {
-      float[] rgb = new float[32 * 32 * 3];
-      for (int i = 0; i < rgb.length; i++) {
-        rgb[i] = g[i / 3] * 255f;
-      }
-      out.add(List.of(TensorValue.ofFloats(Shape.of(1, 32, 32, 3), rgb)));
-    }
-    return out;
-  }
-
   /** The MNIST digits as [1, 28, 28, 1] in [0, 1], with their labels (file number; resized9 is a 9). */
   private static List<List<TensorValue>> digits() {
     List<List<TensorValue>> out = new ArrayList<>();
@@ -151,7 +136,7 @@ class EvaluatorTest {
   void resnetAgainstTheOfficialInt8Model() throws Exception {
     byte[] f = Files.readAllBytes(SharedModels.path(RESNET));
     byte[] q = Files.readAllBytes(SharedModels.path(RESNET_QUANT));
-    List<List<TensorValue>> images = cifarLike();
+    List<List<TensorValue>> images = SampleInputs.cifarLikeImages();
     EvaluationReport r = Evaluator.of(f, q).evaluate(images);
     assertSameAsIndependent(r, independent(f, q, images, null), images.size(), null);
     // Every operator's output and the input are paired with their float tensors.

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litequant.InvalidArgumentException;
-import dev.litequant.graph.Shape;
 import dev.litequant.quantize.OperatorDecision;
 import dev.litequant.quantize.QuantizationMode;
 import dev.litequant.quantize.Quantizer;
@@ -25,25 +24,10 @@ import org.junit.jupiter.api.Test;
 class FallbackSearchTest {
   private static final String RESNET = "mlcommons-tiny/image_classification/pretrainedResnet.tflite";
 
-  private static List<List<TensorValue>> images() {
-    List<List<TensorValue>> out = new ArrayList<>();
-    List<float[]> grey = new ArrayList<>();
-    grey.addAll(SampleInputs.grayImages(SharedModels.root().resolve("tflite-micro/person_detection/testdata"), 32));
-    grey.addAll(SampleInputs.grayImages(SharedModels.root().resolve("ai-edge-quantizer/mnist_images"), 32));
-    for (float[] g : grey) {
-      float[] rgb = new float[32 * 32 * 3];
-      for (int i = 0; i < rgb.length; i++) {
-        rgb[i] = g[i / 3] * 255f;
-      }
-      out.add(List.of(TensorValue.ofFloats(Shape.of(1, 32, 32, 3), rgb)));
-    }
-    return out;
-  }
-
   @Test
   void resnetMeetsAnSqnrBoundThatPlainInt8Misses() throws Exception {
     byte[] model = Files.readAllBytes(SharedModels.path(RESNET));
-    List<List<TensorValue>> images = images();
+    List<List<TensorValue>> images = SampleInputs.cifarLikeImages();
     double bound = 20;
     List<FallbackSearch.Attempt> seen = new ArrayList<>();
     FallbackSearch.Outcome o = FallbackSearch.run(model, () -> Quantizer.fromBytes(model), QuantizationMode.INT8,
@@ -68,7 +52,7 @@ class FallbackSearchTest {
   @Test
   void impossibleBoundsAndModesAreReported() throws Exception {
     byte[] model = Files.readAllBytes(SharedModels.path(RESNET));
-    List<List<TensorValue>> images = images().subList(0, 2);
+    List<List<TensorValue>> images = SampleInputs.cifarLikeImages().subList(0, 2);
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> FallbackSearch.run(model,
         () -> Quantizer.fromBytes(model), QuantizationMode.INT8_ONLY, images, null,
         FallbackSearch.Bound.minSqnr(30), a -> { }));

@@ -7,6 +7,7 @@ import dev.litequant.graph.Model;
 import dev.litequant.graph.Shape;
 import dev.litequant.io.ModelReader;
 import dev.litequant.runtime.TensorValue;
+import dev.litequant.testing.SampleInputs;
 import dev.litequant.testing.SharedModels;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class DynamicRangeSizeAndAccuracyTest {
   void outputsStayCloseToTheFloatModel() throws Exception {
     byte[] resnet = Files.readAllBytes(SharedModels.path(RESNET));
     byte[] resnetDynamic = Quantizer.fromBytes(resnet).mode(QuantizationMode.DYNAMIC).quantize().modelBytes();
-    double r = sqnr(resnet, resnetDynamic, QuantTestSupport.cifarLikeImages());
+    double r = sqnr(resnet, resnetDynamic, SampleInputs.cifarLikeImages());
     List<List<TensorValue>> grid = new ArrayList<>();
     for (int i = 0; i <= 100; i++) {
       grid.add(List.of(TensorValue.ofFloats(Shape.of(1, 1), (float) (2 * Math.PI * i / 100))));
@@ -54,7 +55,7 @@ class DynamicRangeSizeAndAccuracyTest {
         .modelBytes();
     double h = sqnr(hello, helloDynamic, grid);
     System.out.printf(Locale.ROOT, "dynamic range output SQNR against float: ResNet-8 %.2f dB on %d images, "
-        + "hello_world (threshold 16) %.2f dB on 101 points%n", r, QuantTestSupport.cifarLikeImages().size(), h);
+        + "hello_world (threshold 16) %.2f dB on 101 points%n", r, SampleInputs.cifarLikeImages().size(), h);
     assertTrue(r > 10 && h > 10, "SQNR " + r + " dB and " + h + " dB");
   }
 

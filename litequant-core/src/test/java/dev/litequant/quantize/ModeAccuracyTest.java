@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.litequant.calibration.RepresentativeDataset;
 import dev.litequant.graph.Shape;
 import dev.litequant.runtime.TensorValue;
+import dev.litequant.testing.SampleInputs;
 import dev.litequant.testing.SharedModels;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class ModeAccuracyTest {
 
   @Test
   void resnet() throws Exception {
-    List<List<TensorValue>> images = QuantTestSupport.cifarLikeImages();
+    List<List<TensorValue>> images = SampleInputs.cifarLikeImages();
     byte[] model = Files.readAllBytes(SharedModels.path("mlcommons-tiny/image_classification/pretrainedResnet.tflite"));
     report("ResNet-8 (" + images.size() + " images)", sqnrPerMode(model, images, images));
   }

@@ -12,6 +12,7 @@ import dev.litequant.graph.Shape;
 import dev.litequant.graph.Tensor;
 import dev.litequant.io.ModelReader;
 import dev.litequant.runtime.TensorValue;
+import dev.litequant.testing.SampleInputs;
 import dev.litequant.testing.SharedModels;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -76,7 +77,7 @@ class OfficialTwinsTest {
 
   @Test
   void resnetWeightsEqualTheOfficialConvertersExactly() throws Exception {
-    Model ours = quantize(RESNET, QuantTestSupport.cifarLikeImages());
+    Model ours = quantize(RESNET, SampleInputs.cifarLikeImages());
     Model theirs = ModelReader.read(SharedModels.path(RESNET_TWIN));
     assertSameStructure(ours, theirs);
     int compared = 0;
@@ -147,7 +148,7 @@ class OfficialTwinsTest {
 
   @Test
   void outputSqnrIsWithin3dBOfTheOfficialModels() throws Exception {
-    List<List<TensorValue>> images = QuantTestSupport.cifarLikeImages();
+    List<List<TensorValue>> images = SampleInputs.cifarLikeImages();
     byte[] floatModel = Files.readAllBytes(SharedModels.path(RESNET));
     byte[] ours = Quantizer.fromBytes(floatModel).mode(QuantizationMode.INT8_ONLY)
         .representativeDataset(RepresentativeDataset.ofSamples(images)).inputType(IoType.INT8)

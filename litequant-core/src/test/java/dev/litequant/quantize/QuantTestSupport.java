@@ -3,13 +3,10 @@ package dev.litequant.quantize;
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
 import dev.litequant.graph.Quantization;
-import dev.litequant.graph.Shape;
 import dev.litequant.graph.Tensor;
 import dev.litequant.io.ModelReader;
 import dev.litequant.oracle.TfLiteOracle;
 import dev.litequant.runtime.TensorValue;
-import dev.litequant.testing.SampleInputs;
-import dev.litequant.testing.SharedModels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -18,22 +15,6 @@ import java.util.List;
 /** Shared pieces of quantization tests: sample data, running in the oracle, SQNR. */
 final class QuantTestSupport {
   private QuantTestSupport() {}
-
-  /** 32x32 RGB images in [0, 255]: the person BMPs and the MNIST digits, resized, grey replicated. */
-  static List<List<TensorValue>> cifarLikeImages() {
-    List<float[]> grey = new ArrayList<>();
-    grey.addAll(SampleInputs.grayImages(SharedModels.root().resolve("tflite-micro/person_detection/testdata"), 32));
-    grey.addAll(SampleInputs.grayImages(SharedModels.root().resolve("ai-edge-quantizer/mnist_images"), 32));
-    List<List<TensorValue>> out = new ArrayList<>();
-    for (float[] g : grey) {
-      float[] rgb = new float[32 * 32 * 3];
-      for (int i = 0; i < rgb.length; i++) {
-        rgb[i] = g[i / 3] * 255f;
-      }
-      out.add(List.of(TensorValue.ofFloats(Shape.of(1, 32, 32, 3), rgb)));
-    }
-    return out;
-  }
 
   /**
    * Quantizes float values to the tensor's int8/uint8/int16 type with its parameters (for feeding

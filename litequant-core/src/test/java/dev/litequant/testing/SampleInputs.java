@@ -18,6 +18,22 @@ import javax.imageio.ImageIO;
 public final class SampleInputs {
   private SampleInputs() {}
 
+  /** 32x32 RGB images in [0, 255]: the person BMPs and the MNIST digits, resized, grey replicated. */
+  public static List<List<TensorValue>> cifarLikeImages() {
+    List<float[]> grey = new ArrayList<>();
+    grey.addAll(grayImages(SharedModels.root().resolve("tflite-micro/person_detection/testdata"), 32));
+    grey.addAll(grayImages(SharedModels.root().resolve("ai-edge-quantizer/mnist_images"), 32));
+    List<List<TensorValue>> out = new ArrayList<>();
+    for (float[] g : grey) {
+      float[] rgb = new float[32 * 32 * 3];
+      for (int i = 0; i < rgb.length; i++) {
+        rgb[i] = g[i / 3] * 255f;
+      }
+      out.add(List.of(TensorValue.ofFloats(Shape.of(1, 32, 32, 3), rgb)));
+    }
+    return out;
+  }
+
   /** Every PNG in a folder as grey values scaled to [0, 1], resized to size x size, in file order. */
   public static List<float[]> grayImages(Path folder, int size) {
     List<float[]> out = new ArrayList<>();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.litequant.InvalidModelException;
 import dev.litequant.UnsupportedModelException;
-import dev.litequant.flatbuf.Table;
 import dev.litequant.graph.BuiltinOperator;
 import dev.litequant.graph.DataType;
 import dev.litequant.graph.FusedActivation;

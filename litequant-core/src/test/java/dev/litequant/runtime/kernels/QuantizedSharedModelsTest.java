@@ -9,7 +9,6 @@ import dev.litequant.graph.DataType;
 import dev.litequant.graph.Model;
 import dev.litequant.graph.Operator;
 import dev.litequant.graph.Quantization;
-import dev.litequant.graph.Shape;
 import dev.litequant.graph.Subgraph;
 import dev.litequant.graph.Tensor;
 import dev.litequant.io.ModelReader;
